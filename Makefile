@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: GPL-2.0
+# Front door of the process containers project. See README.md.
+#
+#   make run      build what is stale and boot a shell in QEMU
+#   make check    build what is stale and run every test
+#
+# VARIANT=on|off picks the kernel for run/menuconfig (default on);
+# SCRIPT=FILE makes 'make run' run FILE in the guest instead of a shell.
+
+VARIANT ?= on
+SCRIPT ?=
+BUILD := build
+
+.PHONY: all deps fetch tree build kernel initramfs run check menuconfig \
+	export-series checkpatch clean distclean help
+
+all: build
+
+help:
+	@sed -n '2,9s/^# \{0,1\}//p' Makefile
+
+deps:
+	@ci/install-deps.sh
+
+fetch: deps
+	@ci/fetch-kernel.sh
+
+tree: fetch
+	@ci/prepare-tree.sh
+
+kernel: tree
+	@ci/build-kernel.sh $(VARIANT)
+
+initramfs: tree
+	@qemu/mkinitramfs.sh $(BUILD)/initramfs.cpio.gz
+
+build: kernel initramfs
+
+run: build
+	@qemu/run --variant $(VARIANT) $(if $(SCRIPT),--script $(SCRIPT))
+
+check:
+	@ci/check.sh
+
+menuconfig: tree
+	@ci/build-kernel.sh $(VARIANT) --config-only
+	$(MAKE) -C linux O=$(CURDIR)/$(BUILD)/kernel-$(VARIANT) CC="ccache gcc" menuconfig
+
+export-series:
+	@ci/export-series.sh
+
+checkpatch: tree
+	@ci/checkpatch.sh
+
+clean:
+	rm -rf $(BUILD)
+
+distclean: clean
+	rm -rf linux

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Configure and build one kernel variant out of tree:
+#   ci/build-kernel.sh on|off [--config-only]
+# The config is tinyconfig + kconfig-fragments/64bit.config + the variant's
+# fragments (see variant_fragments in lib.sh). It is generated in a scratch
+# directory and copied into the build directory only when it changed, so
+# an unchanged setup rebuilds nothing.
+source "$(dirname "$0")/lib.sh"
+
+variant=${1:?usage: build-kernel.sh on|off [--config-only]}
+O=$(variant_dir "$variant")
+S=$O.config-scratch
+FRAG=$TOP/kconfig-fragments
+read -r -a frags <<<"$(variant_fragments "$variant")"
+
+need_disk_mib "$BUILD_ROOT" 1500
+mkdir -p "$O" "$S"
+
+merge() {
+	(cd "$S" && "$KSRC/scripts/kconfig/merge_config.sh" -m -O "$S" "$S/.config" "$@") \
+		>>"$S/config.log" 2>&1 || die "merge_config.sh failed; see $S/config.log"
+	run_logged "$S/olddefconfig.log" "${KMAKE[@]}" O="$S" olddefconfig ||
+		die "make olddefconfig failed"
+}
+
+: >"$S/config.log"
+run_logged "$S/tinyconfig.log" "${KMAKE[@]}" O="$S" tinyconfig || die "make tinyconfig failed"
+merge "$FRAG/64bit.config"
+merge "${frags[@]/#/$FRAG/}"
+run_logged "$S/olddefconfig.log" "${KMAKE[@]}" O="$S" olddefconfig || die "make olddefconfig failed"
+
+# Every line of the fragments must have made it into the config: a typo
+# or an unmet dependency would otherwise silently give another kernel.
+for f in "${frags[@]}"; do
+	while IFS= read -r line; do
+		case $line in
+		CONFIG_*=*) want=$line ;;
+		"# CONFIG_"*" is not set") want=$line ;;
+		*) continue ;;
+		esac
+		sym=$(echo "$want" | sed -E 's/^# (CONFIG_[A-Za-z0-9_]+).*/\1/; s/^(CONFIG_[A-Za-z0-9_]+)=.*/\1/')
+		got=$(grep -E "^($sym=|# $sym is not set)" "$S/.config" || true)
+		if [ "$got" != "$want" ]; then
+			# "not set" is also satisfied by an option that does not exist.
+			if [ -z "$got" ] && [ "${want#\# }" != "$want" ]; then
+				continue
+			fi
+			die "kconfig-fragments/$f asks for '$want' but the config has '${got:-nothing}' (missing dependency?)"
+		fi
+	done <"$FRAG/$f"
+done
+
+if ! cmp -s "$S/.config" "$O/.config"; then
+	log "kernel-$variant: config changed"
+	cp "$S/.config" "$O/.config"
+fi
+
+[ "${2:-}" = --config-only ] && exit 0
+
+log "building kernel-$variant (first build about 5 minutes; log: $O/build.log)"
+run_logged "$O/build.log" "${KMAKE[@]}" O="$O" olddefconfig bzImage ||
+	die "building kernel-$variant failed (full log: $O/build.log)"
+log "kernel-$variant: $O/arch/x86/boot/bzImage"

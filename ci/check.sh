@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The whole test suite (make check): build what is stale, boot the
+# containers-on kernel and run every kselftest, boot the containers-off
+# kernel and check that the interface is absent, then summarise the
+# kselftest and KUnit results of both boots and fail on any kernel splat.
+# The last line is "N passed, N failed, N skipped".
+source "$(dirname "$0")/lib.sh"
+
+results=$BUILD_ROOT/results
+fail_early() {
+	# A step before the tests failed: still end with the counting line.
+	echo "0 passed, 1 failed, 0 skipped"
+	exit 1
+}
+
+"$TOP/ci/install-deps.sh" || fail_early
+"$TOP/ci/fetch-kernel.sh" || fail_early
+"$TOP/ci/prepare-tree.sh" || fail_early
+"$TOP/ci/build-kernel.sh" on || fail_early
+"$TOP/ci/build-kernel.sh" off || fail_early
+"$TOP/qemu/mkinitramfs.sh" "$BUILD_ROOT/initramfs.cpio.gz" || fail_early
+
+rm -rf "$results"
+log "booting kernel-on: all kselftests"
+"$TOP/qemu/run" --variant on --check --skip containers:disabled_test.sh \
+	--out "$results/on" --timeout 1800 || true
+log "booting kernel-off: the interface must be absent"
+"$TOP/qemu/run" --variant off --check \
+	--tests containers:pipeline_test.sh,containers:disabled_test.sh \
+	--out "$results/off" --timeout 600 || true
+
+log "console logs: $results/{on,off}/console.log, kernel logs: kernel.log"
+python3 "$TOP/ci/ktap-summary.py" on="$results/on" off="$results/off"

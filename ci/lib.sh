@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for the ci/ scripts: paths, logging and failure messages.
+# Sourced, never executed.
+
+set -euo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+KSRC=${KSRC:-$TOP/linux}
+BUILD_ROOT=${BUILD_ROOT:-$TOP/build}
+CACHE_DIR=${PC_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/process-containers}
+
+# Pinned toolchain (shared/TOOLCHAIN.md) and kernel source.
+LLVM_VERSION=19
+BINDGEN_VERSION=0.73.2
+KERNEL_VERSION=7.3.4
+KERNEL_DEB_NAME=linux-source-7.3
+KERNEL_DEB_VERSION="7.3.4-1~bpo13+1"
+KERNEL_DEB_FILE="linux-source-7.3_7.3.4-1~bpo13+1_all.deb"
+KERNEL_DEB_SHA256=$(awk '{print $1}' "$TOP/ci/linux-source.sha256")
+
+export PATH="$HOME/.cargo/bin:$PATH"
+export LIBCLANG_PATH=/usr/lib/llvm-$LLVM_VERSION/lib
+export CCACHE_DIR=${CCACHE_DIR:-$CACHE_DIR/ccache}
+
+log() { printf '==> %s\n' "$*" >&2; }
+warn() { printf 'warning: %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Run a long command with its output in a log file; on failure show the
+# tail of the log so the user sees the actual error, not just "failed".
+run_logged() {
+	local logfile=$1; shift
+	mkdir -p "$(dirname "$logfile")"
+	if ! "$@" >"$logfile" 2>&1; then
+		printf '\n--- last 40 lines of %s ---\n' "$logfile" >&2
+		tail -n 40 "$logfile" >&2
+		printf -- '--- end of log ---\n' >&2
+		return 1
+	fi
+}
+
+# Refuse to start a step that writes gigabytes with too little disk.
+need_disk_mib() {
+	local dir=$1 need=$2 have
+	mkdir -p "$dir"
+	have=$(df -Pm "$dir" | awk 'NR==2 {print $4}')
+	[ "$have" -ge "$need" ] ||
+		die "not enough disk space in $dir: ${have} MiB free, ${need} MiB needed"
+}
+
+# Every make call on a build directory must see the same variables, or
+# Kbuild silently re-syncs the config and rebuilds everything.
+KMAKE=(make -C "$KSRC" "CC=ccache gcc" -j"$(nproc)")
+
+# The kernel variants: each has its own build directory and fragments.
+variant_fragments() {
+	case $1 in
+	on) echo "qemu-base.config containers-on.config" ;;
+	off) echo "qemu-base.config containers-off.config" ;;
+	*) die "unknown kernel variant '$1' (on or off)" ;;
+	esac
+}
+variant_dir() { echo "$BUILD_ROOT/kernel-$1"; }
