@@ -15,6 +15,8 @@ fail_early() {
 }
 
 "$TOP/ci/install-deps.sh" || fail_early
+# The summariser decides pass or fail; prove first that it can fail.
+out=$(python3 "$TOP/ci/test_ktap_summary.py" 2>&1) || { echo "$out"; fail_early; }
 "$TOP/ci/fetch-kernel.sh" || fail_early
 "$TOP/ci/prepare-tree.sh" || fail_early
 "$TOP/ci/build-kernel.sh" on || fail_early

@@ -41,10 +41,11 @@ class Suite:
 
     def add(self, result, directive):
         directive = (directive or "").upper()
-        if result == "not ok" and directive not in ("TODO",):
-            self.failed += 1
-        elif directive == "SKIP":
+        # A known failure (TODO) is neither a pass nor a new failure.
+        if directive in ("SKIP", "TODO"):
             self.skipped += 1
+        elif result == "not ok":
+            self.failed += 1
         else:
             self.passed += 1
 

@@ -66,6 +66,8 @@ link_in_tree_pieces() {
 	touch "$exclude"
 	link() {
 		local target=$1 name=$2
+		# Nothing to link until the project has the file.
+		[ -e "$(dirname "$KSRC/$name")/$target" ] || return 0
 		if [ -e "$KSRC/$name" ] && [ ! -L "$KSRC/$name" ]; then
 			die "$KSRC/$name exists and is not our link; move it away"
 		fi
