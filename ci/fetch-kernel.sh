@@ -107,7 +107,8 @@ make_base_repo() {
 }
 
 if [ ! -f "$KSRC/Makefile" ]; then
-	unpack "$(find_deb)"
+	deb=$(find_deb) || exit 1
+	unpack "$deb"
 fi
 check_version
 make_base_repo

@@ -3,43 +3,435 @@
 //! Process containers: the generic task-grouping core.
 //!
 //! Every task of the system belongs to exactly one container, and the
-//! containers form a single tree whose root holds every task at boot. C
-//! code reaches this crate only through the functions declared in
-//! `include/linux/container.h`; everything behind them is here.
+//! containers form a single tree whose root holds every task at boot. The
+//! tree is managed through the `container` filesystem (kernfs).
+//!
+//! This file holds the entry points that C calls: the hooks of
+//! `include/linux/container.h` and the callbacks of the kernfs tables in
+//! `container_glue.c`. Each turns its raw arguments into references and
+//! calls the safe logic of the modules:
+//!
+//! - [`container`]: the tree, mkdir, rmdir, rename, control-file registry;
+//! - [`membership`]: fork, exit, attach and the task lists;
+//! - [`files`]: the built-in control files;
+//! - [`release`]: the release agent;
+//! - [`input`]: parsing of what user space writes;
+//! - [`glue`]: safe wrappers around the C side.
 
-use kernel::{ffi::c_int, prelude::*};
+use kernel::{
+    bindings,
+    error::from_result,
+    ffi::{c_char, c_int, c_void},
+    prelude::*,
+    seq_file::SeqFile,
+    sync::{rcu, ArcBorrow},
+    task::Task,
+};
 
-// The parsers are used by the control files of the container filesystem;
-// until it is built, only their KUnit tests use them.
-#[cfg_attr(not(CONFIG_KUNIT = "y"), expect(dead_code))]
+mod container;
+mod files;
+mod glue;
 mod input;
-#[cfg_attr(not(CONFIG_KUNIT = "y"), expect(dead_code))]
-mod path;
+mod membership;
+mod release;
+
+use container::{Container, FileRef};
 
 /// Prefix of this crate's kernel log messages.
 const __LOG_PREFIX: &[u8] = b"containers\0";
 
-/// Early boot hook, called by `start_kernel()` before the allocator is up.
+/// # Safety
 ///
-/// Nothing may be allocated here; it only exists so that the boot order
-/// of the core is fixed in one place.
+/// `task` must point to a live task for `'a`.
+unsafe fn task<'a>(task: *mut bindings::task_struct) -> &'a Task {
+    // SAFETY: `Task` is a transparent wrapper of `task_struct`; the
+    // caller guarantees it is live.
+    unsafe { &*task.cast::<Task>() }
+}
+
+/// # Safety
+///
+/// `cont` must be a container that stays alive for `'a`.
+unsafe fn borrow_container<'a>(cont: *mut bindings::container) -> ArcBorrow<'a, Container> {
+    // SAFETY: Containers are handed to C as `Arc::as_ptr()` and kept alive
+    // by the caller.
+    unsafe { ArcBorrow::from_raw(cont.cast::<Container>()) }
+}
+
+/// Early boot hook, before the allocator works: gives `init_task` an
+/// empty membership, so that it is consistent if anything looks.
 ///
 /// # Safety
 ///
-/// Called once, by `start_kernel()`, on the boot CPU.
+/// Called once, by `start_kernel()`, with only the boot task running.
 #[export]
 pub unsafe extern "C" fn container_init_early() -> c_int {
+    // SAFETY: `init_task` is live forever.
+    let init = unsafe { task(&raw mut bindings::init_task) };
+    glue::init_child(init, core::ptr::null());
     0
 }
 
-/// Boot hook, called by `start_kernel()` once allocation and workqueues
-/// work and before the first task is forked.
+/// Boot hook: creates the root container, puts `init_task` into it and
+/// registers the filesystem. Runs before the first fork.
 ///
 /// # Safety
 ///
-/// Called once, by `start_kernel()`, on the boot CPU.
+/// Called once, by `start_kernel()`, with only the boot task running.
 #[export]
 pub unsafe extern "C" fn container_init() -> c_int {
-    pr_info!("process container core initialized\n");
-    0
+    from_result(|| {
+        container::init()?;
+        let root = container::root().ok_or(ENODEV)?;
+        // SAFETY: `init_task` is live forever.
+        let init = unsafe { task(&raw mut bindings::init_task) };
+        let tree = container::TREE.lock();
+        membership::attach(init, root.as_arc_borrow(), &tree)?;
+        Ok(0)
+    })
+}
+
+/// # Safety
+///
+/// Called by `copy_process()` in the parent, for a child not yet visible.
+#[export]
+pub unsafe extern "C" fn container_fork(child: *mut bindings::task_struct) {
+    // SAFETY: Both tasks are live during `copy_process()`.
+    let (parent, child) = unsafe { (task(Task::current_raw()), task(child)) };
+    membership::fork(parent, child);
+}
+
+/// # Safety
+///
+/// Called by `copy_process()` once the child is visible.
+#[export]
+pub unsafe extern "C" fn container_post_fork(child: *mut bindings::task_struct) {
+    // SAFETY: The child is live during `copy_process()`.
+    membership::post_fork(unsafe { task(child) });
+}
+
+/// # Safety
+///
+/// Called by `copy_process()` when a fork fails after `container_fork()`.
+#[export]
+pub unsafe extern "C" fn container_cancel_fork(child: *mut bindings::task_struct) {
+    // SAFETY: The child is live until `copy_process()` frees it.
+    membership::cancel_fork(unsafe { task(child) });
+}
+
+/// # Safety
+///
+/// Called by `do_exit()` for the exiting, current task.
+#[export]
+pub unsafe extern "C" fn container_exit(exiting: *mut bindings::task_struct) {
+    // SAFETY: The exiting task is live.
+    membership::exit(unsafe { task(exiting) });
+}
+
+/// `/proc/<pid>/container` and `/proc/<pid>/task/<tid>/container`: the
+/// path of the task's container from the root, and a newline.
+///
+/// # Safety
+///
+/// Called by procfs with `m` used by no one else during the call and
+/// `tsk` a live task.
+#[export]
+pub unsafe extern "C" fn proc_container_show(
+    m: *mut bindings::seq_file,
+    _ns: *mut bindings::pid_namespace,
+    _pid: *mut bindings::pid,
+    tsk: *mut bindings::task_struct,
+) -> c_int {
+    from_result(|| {
+        let mut path = glue::path_buffer()?;
+        {
+            let _rcu = rcu::read_lock();
+            // SAFETY: Under RCU: a container is freed only after a grace
+            // period that follows the last task moving away from it.
+            let cont = unsafe { bindings::container_glue_task_container(tsk) };
+            let cont = if cont.is_null() {
+                container::root().map(|r| &**r).ok_or(ENODEV)?
+            } else {
+                // SAFETY: As above.
+                unsafe { &*cont.cast::<Container>() }
+            };
+            cont.path(&mut path)?;
+        }
+        // SAFETY: procfs hands us the seq_file for this call only.
+        let sf = unsafe { SeqFile::from_raw(m) };
+        glue::seq_write(sf, &path);
+        glue::seq_write(sf, b"\n");
+        Ok(0)
+    })
+}
+
+/// `container_add_file()`: adds the control file `cf` to every container,
+/// present and future.
+///
+/// # Safety
+///
+/// `cf` must stay valid and unchanged for as long as the kernel runs.
+#[export]
+pub unsafe extern "C" fn container_add_file(cf: *const bindings::container_file) -> c_int {
+    if cf.is_null() {
+        return EINVAL.to_errno();
+    }
+    // SAFETY: The caller's guarantee.
+    let cf = unsafe { FileRef::new(cf) };
+    from_result(|| container::add_file(cf).map(|()| 0))
+}
+
+/// kernfs `mkdir`.
+///
+/// # Safety
+///
+/// Called by kernfs with an active reference on `parent` and a
+/// NUL-terminated `name`.
+#[export]
+pub unsafe extern "C" fn container_kf_mkdir(
+    parent: *mut bindings::kernfs_node,
+    name: *const c_char,
+    mode: bindings::umode_t,
+) -> c_int {
+    // SAFETY: kernfs keeps the directory, hence its container, alive.
+    let parent = unsafe { Container::from_kn(parent) };
+    // SAFETY: The name is NUL-terminated and lives during the call.
+    let name = unsafe { CStr::from_char_ptr(name) };
+    from_result(|| container::mkdir(parent, name, mode).map(|()| 0))
+}
+
+/// kernfs `rmdir`.
+///
+/// # Safety
+///
+/// Called by kernfs with an active reference on `kn`.
+#[export]
+pub unsafe extern "C" fn container_kf_rmdir(kn: *mut bindings::kernfs_node) -> c_int {
+    // SAFETY: kernfs keeps the directory, hence its container, alive.
+    let cont = unsafe { Container::from_kn(kn) };
+    from_result(|| container::rmdir(cont).map(|()| 0))
+}
+
+/// kernfs `rename`.
+///
+/// # Safety
+///
+/// Called by kernfs with active references on both nodes and a
+/// NUL-terminated `new_name`.
+#[export]
+pub unsafe extern "C" fn container_kf_rename(
+    kn: *mut bindings::kernfs_node,
+    new_parent: *mut bindings::kernfs_node,
+    new_name: *const c_char,
+) -> c_int {
+    // SAFETY: The name is NUL-terminated and lives during the call.
+    let new_name = unsafe { CStr::from_char_ptr(new_name) };
+    from_result(|| container::rename(kn, new_parent, new_name).map(|()| 0))
+}
+
+/// The control file and container behind an open kernfs file.
+///
+/// # Safety
+///
+/// `of` must be an open file of a control file, held active by kernfs.
+unsafe fn file_of<'a>(
+    of: *mut bindings::kernfs_open_file,
+) -> (&'a bindings::container_file, ArcBorrow<'a, Container>) {
+    // SAFETY: The file node is active, so it and its parent directory
+    // are live, and its `priv` is the registered `container_file`.
+    unsafe {
+        let kn = (*of).kn;
+        let cf = &*(*kn).priv_.cast::<bindings::container_file>();
+        (cf, Container::from_kn(glue::parent(kn)))
+    }
+}
+
+/// kernfs `seq_show` of every control file.
+///
+/// # Safety
+///
+/// Called by kernfs for an open control file.
+#[export]
+pub unsafe extern "C" fn container_kf_seq_show(
+    sf: *mut bindings::seq_file,
+    _v: *mut c_void,
+) -> c_int {
+    // SAFETY: kernfs' seq_file private data is the open file.
+    let of = unsafe { bindings::container_glue_seq_to_of(sf) };
+    // SAFETY: kernfs holds the file active during the call.
+    let (cf, cont) = unsafe { file_of(of) };
+    if cont.is_removed() {
+        return ENODEV.to_errno();
+    }
+    let Some(show) = cf.show else {
+        return EINVAL.to_errno();
+    };
+    let cont = core::ptr::from_ref::<Container>(&cont).cast_mut().cast();
+    // SAFETY: The container stays alive during the call; `show` is the
+    // registered callback of this file.
+    unsafe { show(cont, sf) }
+}
+
+/// kernfs `write` of every control file: applies the file's length limit
+/// and dispatches.
+///
+/// # Safety
+///
+/// Called by kernfs for an open control file, with `buf` holding `nbytes`
+/// bytes and a NUL.
+#[export]
+pub unsafe extern "C" fn container_kf_write(
+    of: *mut bindings::kernfs_open_file,
+    buf: *mut c_char,
+    nbytes: usize,
+    _off: bindings::loff_t,
+) -> isize {
+    // SAFETY: kernfs holds the file active during the call.
+    let (cf, cont) = unsafe { file_of(of) };
+    let max = if cf.max_write_len == 0 {
+        bindings::PAGE_SIZE
+    } else {
+        cf.max_write_len
+    };
+    if nbytes > max {
+        return E2BIG.to_errno() as isize;
+    }
+    if cont.is_removed() {
+        return ENODEV.to_errno() as isize;
+    }
+    let Some(write) = cf.write else {
+        return EINVAL.to_errno() as isize;
+    };
+    let cont = core::ptr::from_ref::<Container>(&cont).cast_mut().cast();
+    // SAFETY: As in `container_kf_seq_show()`; `of->file` is the open file.
+    match unsafe { write(cont, (*of).file, buf, nbytes) } {
+        0 => nbytes as isize,
+        err => err as isize,
+    }
+}
+
+/// Runs one built-in `show` with safe arguments.
+///
+/// # Safety
+///
+/// `cont` and `sf` as passed to a `container_file::show` callback.
+unsafe fn show_with(
+    cont: *mut bindings::container,
+    sf: *mut bindings::seq_file,
+    f: impl FnOnce(&Container, &SeqFile) -> Result,
+) -> c_int {
+    // SAFETY: The dispatcher keeps the container alive and hands us the
+    // seq_file for this call only.
+    let (cont, sf) = unsafe { (borrow_container(cont), SeqFile::from_raw(sf)) };
+    from_result(|| f(&cont, sf).map(|()| 0))
+}
+
+/// Runs one built-in `write` with safe arguments.
+///
+/// # Safety
+///
+/// `cont`, `file`, `buf` and `nbytes` as passed to a
+/// `container_file::write` callback.
+unsafe fn write_with(
+    cont: *mut bindings::container,
+    file: *mut bindings::file,
+    buf: *mut c_char,
+    nbytes: usize,
+    f: impl FnOnce(ArcBorrow<'_, Container>, *mut bindings::file, &[u8]) -> Result,
+) -> c_int {
+    // SAFETY: The dispatcher keeps the container alive; kernfs hands us
+    // `nbytes` bytes at `buf` for this call.
+    let (cont, buf) = unsafe {
+        (
+            borrow_container(cont),
+            core::slice::from_raw_parts(buf.cast_const(), nbytes),
+        )
+    };
+    from_result(|| f(cont, file, buf).map(|()| 0))
+}
+
+/// # Safety
+///
+/// A `container_file::show` callback.
+#[export]
+pub unsafe extern "C" fn container_tasks_show(
+    cont: *mut bindings::container,
+    sf: *mut bindings::seq_file,
+) -> c_int {
+    // SAFETY: Forwarded from the dispatcher.
+    unsafe { show_with(cont, sf, files::show_tasks) }
+}
+
+/// # Safety
+///
+/// A `container_file::write` callback.
+#[export]
+pub unsafe extern "C" fn container_tasks_write(
+    cont: *mut bindings::container,
+    file: *mut bindings::file,
+    buf: *mut c_char,
+    nbytes: usize,
+) -> c_int {
+    // SAFETY: Forwarded from the dispatcher.
+    unsafe { write_with(cont, file, buf, nbytes, files::write_tasks) }
+}
+
+/// # Safety
+///
+/// A `container_file::show` callback.
+#[export]
+pub unsafe extern "C" fn container_notify_show(
+    cont: *mut bindings::container,
+    sf: *mut bindings::seq_file,
+) -> c_int {
+    // SAFETY: Forwarded from the dispatcher.
+    unsafe { show_with(cont, sf, files::show_notify) }
+}
+
+/// # Safety
+///
+/// A `container_file::write` callback.
+#[export]
+pub unsafe extern "C" fn container_notify_write(
+    cont: *mut bindings::container,
+    file: *mut bindings::file,
+    buf: *mut c_char,
+    nbytes: usize,
+) -> c_int {
+    // SAFETY: Forwarded from the dispatcher.
+    unsafe {
+        write_with(cont, file, buf, nbytes, |cont, _, buf| {
+            files::write_notify(&cont, buf)
+        })
+    }
+}
+
+/// # Safety
+///
+/// A `container_file::show` callback.
+#[export]
+pub unsafe extern "C" fn container_agent_show(
+    cont: *mut bindings::container,
+    sf: *mut bindings::seq_file,
+) -> c_int {
+    // SAFETY: Forwarded from the dispatcher.
+    unsafe { show_with(cont, sf, |_, sf| files::show_agent(sf)) }
+}
+
+/// # Safety
+///
+/// A `container_file::write` callback.
+#[export]
+pub unsafe extern "C" fn container_agent_write(
+    cont: *mut bindings::container,
+    file: *mut bindings::file,
+    buf: *mut c_char,
+    nbytes: usize,
+) -> c_int {
+    // SAFETY: Forwarded from the dispatcher.
+    unsafe {
+        write_with(cont, file, buf, nbytes, |_, file, buf| {
+            files::write_agent(file, buf)
+        })
+    }
 }

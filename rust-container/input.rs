@@ -9,6 +9,19 @@
 
 use kernel::prelude::*;
 
+/// Checks a name given to `mkdir` or `rename`.
+///
+/// The VFS has already refused empty names, `/`, `.` and `..`; a newline
+/// would make the one-path-per-line output of `/proc/<pid>/container` and
+/// of the release agent ambiguous, so it is refused here, as cgroup v1
+/// does.
+pub(crate) fn check_name(name: &[u8]) -> Result {
+    if name.is_empty() || name.contains(&b'\n') || name.contains(&b'/') {
+        return Err(EINVAL);
+    }
+    Ok(())
+}
+
 /// White space as `isspace()` sees it.
 fn is_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
@@ -131,6 +144,16 @@ mod tests {
         ] {
             assert_eq!(parse_flag(bad), Err(EINVAL));
         }
+    }
+
+    #[test]
+    fn names_with_newline_or_slash_are_refused() {
+        assert_eq!(check_name(b"Charlie"), Ok(()));
+        assert_eq!(check_name(b"with space"), Ok(()));
+        assert_eq!(check_name(b"a\nb"), Err(EINVAL));
+        assert_eq!(check_name(b"\n"), Err(EINVAL));
+        assert_eq!(check_name(b"a/b"), Err(EINVAL));
+        assert_eq!(check_name(b""), Err(EINVAL));
     }
 
     #[test]

@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The container hierarchy: containers, their tree, and the directories
+//! that represent them in the container filesystem.
+//!
+//! Locking, outermost first: a kernfs active reference (held by kernfs
+//! around every callback), [`TREE`], a task's `alloc_lock` (task_lock),
+//! and a container's [`Members`] lock. The two `Members` locks of an
+//! attach are taken one after the other, never nested.
+//!
+//! Lifetime: a container is an [`Arc`]. Its parent's `children` hold one
+//! reference while it is in the tree, every task in it holds one (through
+//! `task_struct::container`), and so do its children (through `parent`)
+//! and a pending release work item. The root is never freed.
+
+use crate::{glue, input};
+use kernel::{
+    bindings,
+    prelude::*,
+    sync::{
+        atomic::{ordering::Relaxed, Atomic},
+        new_spinlock, rcu, Arc, ArcBorrow, GlobalLockedBy, SetOnce, SpinLock,
+    },
+    types::Opaque,
+    workqueue::{self, impl_has_work, new_work, Work},
+};
+
+kernel::sync::global_lock! {
+    // SAFETY: `init()` initializes it before the filesystem exists, the
+    // only way anything can reach it.
+    pub(crate) unsafe(uninit) static TREE: Mutex<TreeState> = TreeState::new();
+}
+
+/// State of the whole hierarchy, under [`TREE`].
+pub(crate) struct TreeState {
+    /// The release agent; empty when disabled.
+    pub(crate) release_agent: KVec<u8>,
+    /// Every registered control file, in registration order.
+    files: KVec<FileRef>,
+}
+
+impl TreeState {
+    const fn new() -> Self {
+        Self {
+            release_agent: KVec::new(),
+            files: KVec::new(),
+        }
+    }
+}
+
+/// A registered control file.
+#[derive(Clone, Copy)]
+pub(crate) struct FileRef(*const bindings::container_file);
+
+// SAFETY: A registered `container_file` is never freed or changed (the
+// contract of `container_add_file()`), so its address may move between
+// threads.
+unsafe impl Send for FileRef {}
+
+impl FileRef {
+    /// # Safety
+    ///
+    /// `cf` must stay valid and unchanged for as long as the kernel runs.
+    pub(crate) unsafe fn new(cf: *const bindings::container_file) -> Self {
+        Self(cf)
+    }
+
+    pub(crate) fn as_ptr(&self) -> *const bindings::container_file {
+        self.0
+    }
+
+    fn get(&self) -> &bindings::container_file {
+        // SAFETY: Valid forever, by the type invariant set up in `new()`.
+        unsafe { &*self.0 }
+    }
+
+    fn placed_in(&self, container: &Container) -> bool {
+        let flags = self.get().flags;
+        if container.is_root() {
+            flags & bindings::CONTAINER_FILE_NOT_ON_ROOT == 0
+        } else {
+            flags & bindings::CONTAINER_FILE_ONLY_ON_ROOT == 0
+        }
+    }
+}
+
+/// Tasks accounting of a container, under its own spinlock.
+pub(crate) struct Members {
+    /// Tasks whose `container` points here: linked ones plus children
+    /// between `container_fork()` and `container_post_fork()`.
+    pub(crate) count: usize,
+}
+
+/// A process container.
+#[pin_data(PinnedDrop)]
+pub(crate) struct Container {
+    /// Our directory; we hold a reference on it (dropped in `Drop`).
+    kn: *mut bindings::kernfs_node,
+    parent: Option<Arc<Container>>,
+    /// The `notify_on_release` flag.
+    pub(crate) notify_on_release: Atomic<bool>,
+    /// Set under [`TREE`] by rmdir; a removed container takes no new task
+    /// or child and its files answer `ENODEV`.
+    removed: Atomic<bool>,
+    #[pin]
+    pub(crate) members: SpinLock<Members>,
+    /// Head of the list of tasks linked through `task_struct::container_node`,
+    /// protected by `members`.
+    #[pin]
+    task_list: Opaque<bindings::list_head>,
+    children: GlobalLockedBy<KVec<Arc<Container>>, TREE>,
+    #[pin]
+    pub(crate) release_work: Work<Container>,
+}
+
+// SAFETY: The kernfs node is reference counted and kernfs serializes its
+// own state, so it can be used and released from any thread; the task
+// list is only touched under `members`.
+unsafe impl Send for Container {}
+// SAFETY: As above: every shared mutable field is atomic or under a lock.
+unsafe impl Sync for Container {}
+
+impl_has_work! {
+    impl HasWork<Self> for Container { self.release_work }
+}
+
+#[pinned_drop]
+impl PinnedDrop for Container {
+    fn drop(self: Pin<&mut Self>) {
+        // SAFETY: We took this reference when the container was created.
+        unsafe { bindings::kernfs_put(self.kn) };
+    }
+}
+
+static ROOT: SetOnce<Arc<Container>> = SetOnce::new();
+
+/// The root container, once `init()` has created it.
+pub(crate) fn root() -> Option<&'static Arc<Container>> {
+    ROOT.as_ref()
+}
+
+impl Container {
+    fn new(
+        kn: *mut bindings::kernfs_node,
+        parent: Option<Arc<Container>>,
+        notify_on_release: bool,
+    ) -> Result<Arc<Self>> {
+        // SAFETY: `kn` is a live node the caller just created; this
+        // reference is dropped in `Drop`.
+        unsafe { bindings::kernfs_get(kn) };
+        let container = Arc::pin_init(
+            pin_init!(Self {
+                kn,
+                parent,
+                notify_on_release: Atomic::new(notify_on_release),
+                removed: Atomic::new(false),
+                members <- new_spinlock!(Members { count: 0 }, "container_members"),
+                // SAFETY: `INIT_LIST_HEAD` initializes the list head in place.
+                task_list <- Opaque::ffi_init(|slot| unsafe { bindings::INIT_LIST_HEAD(slot) }),
+                children: GlobalLockedBy::new(KVec::new()),
+                release_work <- new_work!("Container::release_work"),
+            }),
+            GFP_KERNEL,
+        );
+        match container {
+            Ok(container) => {
+                // SAFETY: `kn` is live; nothing reads `priv` before the node
+                // is activated, and the tree keeps the container alive for as
+                // long as the node is.
+                unsafe { (*kn).priv_ = Arc::as_ptr(&container).cast_mut().cast() };
+                Ok(container)
+            }
+            Err(e) => {
+                // SAFETY: Gives back the reference taken above.
+                unsafe { bindings::kernfs_put(kn) };
+                Err(e)
+            }
+        }
+    }
+
+    /// The container of a directory node.
+    ///
+    /// # Safety
+    ///
+    /// `kn` must be the directory of a container, and the caller must hold
+    /// an active reference on it (as kernfs does around its callbacks) or
+    /// otherwise keep the container alive for `'a`.
+    pub(crate) unsafe fn from_kn<'a>(kn: *mut bindings::kernfs_node) -> ArcBorrow<'a, Self> {
+        // SAFETY: `priv` was set from an `Arc` that the tree keeps alive
+        // while the node is active (the caller's guarantee).
+        unsafe { ArcBorrow::from_raw((*kn).priv_.cast::<Self>()) }
+    }
+
+    pub(crate) fn is_root(&self) -> bool {
+        self.parent.is_none()
+    }
+
+    pub(crate) fn is_removed(&self) -> bool {
+        self.removed.load(Relaxed)
+    }
+
+    /// The raw task list head; only to be used under `members`.
+    pub(crate) fn task_list(&self) -> *mut bindings::list_head {
+        self.task_list.get()
+    }
+
+    /// Whether the container has neither tasks nor children, under [`TREE`].
+    fn is_unused(&self, tree: &TreeGuard) -> bool {
+        self.children.as_ref(tree).is_empty() && self.members.lock().count == 0
+    }
+
+    /// Whether the release agent should run for this container now.
+    pub(crate) fn should_release(&self, tree: &TreeGuard) -> bool {
+        !self.is_root()
+            && !self.is_removed()
+            && self.notify_on_release.load(Relaxed)
+            && self.is_unused(tree)
+    }
+
+    /// Writes the path of the container from the root of the filesystem
+    /// into `buf` (a [`glue::path_buffer()`]): `/` for the root, `/a/b`
+    /// below it. Does not sleep.
+    pub(crate) fn path(&self, buf: &mut KVec<u8>) -> Result {
+        glue::kernfs_path(self.kn, buf)
+    }
+}
+
+type TreeGuard = kernel::sync::GlobalGuard<TREE>;
+
+/// Queues the release of `container`: the agent runs later, from a
+/// workqueue, without any lock held here. A release already queued
+/// absorbs this one.
+pub(crate) fn queue_release(container: Arc<Container>) {
+    // An `Err` gives the reference back: the work is already pending.
+    let _ = workqueue::system().enqueue(container);
+}
+
+/// Creates the root container and the filesystem. Called once, at boot.
+pub(crate) fn init() -> Result {
+    // SAFETY: Called once, before anything can take the lock.
+    unsafe { TREE.init() };
+    TREE.lock()
+        .release_agent
+        .extend_from_slice(b"/sbin/container_release_agent", GFP_KERNEL)?;
+    let kn = glue::create_root()?;
+    let root = Container::new(kn, None, false)?;
+    if !ROOT.populate(root) {
+        return Err(EBUSY);
+    }
+    glue::add_builtin_files()?;
+    glue::register_fs()?;
+    glue::activate(kn);
+    Ok(())
+}
+
+/// Registers `cf` and adds it to every container (`container_add_file()`).
+pub(crate) fn add_file(cf: FileRef) -> Result {
+    let root = root().ok_or(ENODEV)?;
+    let name = cf.get().name;
+    if name.is_null() {
+        return Err(EINVAL);
+    }
+    let mut tree = TREE.lock();
+    tree.files.reserve(1, GFP_KERNEL)?;
+    // Depth-first over the tree; on failure, take the file away again
+    // from where it was added.
+    let mut added: KVec<*mut bindings::kernfs_node> = KVec::new();
+    let mut pending: KVec<Arc<Container>> = KVec::new();
+    pending.push(root.clone(), GFP_KERNEL)?;
+    let mut result = Ok(());
+    while let Some(container) = pending.pop() {
+        if cf.placed_in(&container) {
+            result = added
+                .reserve(1, GFP_KERNEL)
+                .map_err(Error::from)
+                .and_then(|()| glue::create_file(container.kn, cf));
+            if result.is_err() {
+                break;
+            }
+            let _ = added.push_within_capacity(container.kn);
+        }
+        let children = container.children.as_ref(&tree);
+        result = pending
+            .reserve(children.len(), GFP_KERNEL)
+            .map_err(Error::from);
+        if result.is_err() {
+            break;
+        }
+        for child in children.iter() {
+            let _ = pending.push_within_capacity(child.clone());
+        }
+    }
+    if let Err(e) = result {
+        for dir in added.iter() {
+            glue::remove_file(*dir, name);
+        }
+        return Err(e);
+    }
+    for dir in added.iter() {
+        glue::activate(*dir);
+    }
+    let _ = tree.files.push_within_capacity(cf);
+    Ok(())
+}
+
+/// mkdir: creates `name` below `parent`, with the parent's
+/// `notify_on_release` and every registered control file.
+pub(crate) fn mkdir(parent: ArcBorrow<'_, Container>, name: &CStr, mode: u16) -> Result {
+    input::check_name(name.to_bytes())?;
+    let mut tree = TREE.lock();
+    if parent.is_removed() {
+        return Err(ENODEV);
+    }
+    parent.children.as_mut(&mut tree).reserve(1, GFP_KERNEL)?;
+    let kn = glue::create_dir(parent.kn, name, mode)?;
+    let child = match Container::new(
+        kn,
+        Some(parent.into()),
+        parent.notify_on_release.load(Relaxed),
+    ) {
+        Ok(child) => child,
+        Err(e) => {
+            glue::remove(kn);
+            return Err(e);
+        }
+    };
+    for cf in tree.files.iter() {
+        if !cf.placed_in(&child) {
+            continue;
+        }
+        if let Err(e) = glue::create_file(kn, *cf) {
+            // Never activated: nobody can be using it.
+            glue::remove(kn);
+            return Err(e);
+        }
+    }
+    let _ = parent
+        .children
+        .as_mut(&mut tree)
+        .push_within_capacity(child);
+    glue::activate(kn);
+    Ok(())
+}
+
+/// rmdir: removes an unused container.
+pub(crate) fn rmdir(container: ArcBorrow<'_, Container>) -> Result {
+    let (tree_ref, parent_to_release) = {
+        let mut tree = TREE.lock();
+        let parent = container.parent.as_ref().ok_or(EBUSY)?;
+        if container.is_removed() {
+            return Err(ENODEV);
+        }
+        if !container.is_unused(&tree) {
+            return Err(EBUSY);
+        }
+        container.removed.store(true, Relaxed);
+        let siblings = parent.children.as_mut(&mut tree);
+        let index = siblings
+            .iter()
+            .position(|c| core::ptr::eq(&**c, &*container))
+            .ok_or(ENOENT)?;
+        let tree_ref = siblings.remove(index).map_err(|_| ENOENT)?;
+        let release = parent.should_release(&tree).then(|| parent.clone());
+        (tree_ref, release)
+    };
+    glue::remove_self(container.kn);
+    if let Some(parent) = parent_to_release {
+        queue_release(parent);
+    }
+    // Readers of a task's container pointer work under RCU only; a task
+    // left this container before its count could reach zero, so once
+    // they are done nothing can see it any more.
+    rcu::synchronize_rcu();
+    drop(tree_ref);
+    Ok(())
+}
+
+/// rename: renames a container directory within its parent.
+pub(crate) fn rename(
+    kn: *mut bindings::kernfs_node,
+    new_parent: *mut bindings::kernfs_node,
+    new_name: &CStr,
+) -> Result {
+    input::check_name(new_name.to_bytes())?;
+    if !glue::is_dir(kn) {
+        return Err(ENOTDIR);
+    }
+    if glue::parent(kn) != new_parent {
+        return Err(EIO);
+    }
+    // SAFETY: `kn` is a container directory with an active reference
+    // held by kernfs for the duration of the callback.
+    let container = unsafe { Container::from_kn(kn) };
+    let _tree = TREE.lock();
+    if container.is_removed() {
+        return Err(ENODEV);
+    }
+    glue::rename(kn, new_parent, new_name)
+}

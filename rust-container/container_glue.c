@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Process containers: the C side of the Rust core.
+ *
+ * Only what Rust cannot express through the kernel's bindings lives
+ * here: the static kernfs and filesystem tables, the built-in control
+ * file descriptions, wrappers around inline functions and macros, and
+ * every access to a task_struct field. bindgen's layout of task_struct
+ * need not match the one GCC builds (it did not, here), so Rust never
+ * reads task_struct directly. Every decision is taken by the Rust code.
+ */
+
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/fs_context.h>
+#include <linux/slab.h>
+#include <linux/user_namespace.h>
+
+#include "container_glue.h"
+
+static struct kernfs_root *container_kf_root;
+
+static struct kernfs_syscall_ops container_kf_syscall_ops = {
+	.mkdir = container_kf_mkdir,
+	.rmdir = container_kf_rmdir,
+	.rename = container_kf_rename,
+};
+
+/*
+ * One table for every control file: writes up to a page are delivered
+ * whole, and the core applies each file's own, smaller limit.
+ */
+static const struct kernfs_ops container_kf_file_ops = {
+	.atomic_write_len = PAGE_SIZE,
+	.seq_show = container_kf_seq_show,
+	.write = container_kf_write,
+};
+
+static const struct container_file container_builtin_files[] = {
+	{
+		.name = "tasks",
+		.max_write_len = 64,
+		.show = container_tasks_show,
+		.write = container_tasks_write,
+	},
+	{
+		.name = "notify_on_release",
+		.max_write_len = 64,
+		.show = container_notify_show,
+		.write = container_notify_write,
+	},
+	{
+		.name = "release_agent",
+		.flags = CONTAINER_FILE_ONLY_ON_ROOT,
+		.max_write_len = PATH_MAX,
+		.show = container_agent_show,
+		.write = container_agent_write,
+	},
+};
+
+/* The built-in files are added the way any other kernel code adds one. */
+int container_glue_add_builtin_files(void)
+{
+	int i, ret;
+
+	for (i = 0; i < ARRAY_SIZE(container_builtin_files); i++) {
+		ret = container_add_file(&container_builtin_files[i]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+struct kernfs_node *container_glue_create_root(void)
+{
+	struct kernfs_root *root;
+
+	root = kernfs_create_root(&container_kf_syscall_ops,
+				  KERNFS_ROOT_CREATE_DEACTIVATED |
+				  KERNFS_ROOT_INVARIANT_PARENT |
+				  KERNFS_ROOT_CREATE_EPERM, NULL);
+	if (IS_ERR(root))
+		return ERR_CAST(root);
+	container_kf_root = root;
+	return kernfs_root_to_node(root);
+}
+
+static int container_get_tree(struct fs_context *fc)
+{
+	struct kernfs_fs_context *kfc = fc->fs_private;
+
+	/* Every mount shows the one hierarchy. */
+	kfc->root = container_kf_root;
+	kfc->magic = CONTAINER_SUPER_MAGIC;
+	return kernfs_get_tree(fc);
+}
+
+static void container_fs_context_free(struct fs_context *fc)
+{
+	struct kernfs_fs_context *kfc = fc->fs_private;
+
+	kernfs_free_fs_context(fc);
+	kfree(kfc);
+}
+
+static const struct fs_context_operations container_fs_context_ops = {
+	.free = container_fs_context_free,
+	.get_tree = container_get_tree,
+};
+
+static int container_init_fs_context(struct fs_context *fc)
+{
+	struct kernfs_fs_context *kfc;
+
+	kfc = kzalloc_obj(*kfc);
+	if (!kfc)
+		return -ENOMEM;
+	fc->fs_private = kfc;
+	fc->ops = &container_fs_context_ops;
+	fc->global = true;
+	return 0;
+}
+
+static struct file_system_type container_fs_type = {
+	.name = "container",
+	.init_fs_context = container_init_fs_context,
+	.kill_sb = kernfs_kill_sb,
+};
+
+int container_glue_register_fs(void)
+{
+	return register_filesystem(&container_fs_type);
+}
+
+/* Directories and files belong to the task that creates the container. */
+struct kernfs_node *container_glue_create_dir(struct kernfs_node *parent,
+					      const char *name, umode_t mode)
+{
+	return kernfs_create_dir_ns(parent, name, mode, current_fsuid(),
+				    current_fsgid(), NULL, NULL);
+}
+
+int container_glue_create_file(struct kernfs_node *dir,
+			       const struct container_file *cf)
+{
+	struct kernfs_node *kn;
+	umode_t mode = cf->mode;
+
+	if (!mode)
+		mode = cf->write ? 0644 : 0444;
+	/* kernfs keeps priv as void *; the core never writes through it. */
+	kn = __kernfs_create_file(dir, cf->name, mode, current_fsuid(),
+				  current_fsgid(), 0, &container_kf_file_ops,
+				  (void *)cf, NULL, NULL);
+	return PTR_ERR_OR_ZERO(kn);
+}
+
+bool container_glue_is_dir(struct kernfs_node *kn)
+{
+	return kernfs_type(kn) == KERNFS_DIR;
+}
+
+/* The root is created with KERNFS_ROOT_INVARIANT_PARENT. */
+struct kernfs_node *container_glue_parent(struct kernfs_node *kn)
+{
+	return rcu_dereference_check(kn->__parent, true);
+}
+
+struct kernfs_open_file *container_glue_seq_to_of(struct seq_file *sf)
+{
+	return sf->private;
+}
+
+/*
+ * The release agent runs with full privileges: only a task with
+ * CAP_SYS_ADMIN in the initial user namespace, through a file opened by
+ * such a task, may choose it.
+ */
+bool container_glue_may_set_release_agent(struct file *file)
+{
+	return current_user_ns() == &init_user_ns &&
+	       file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
+}
+
+/* A child in copy_process() is not visible: no lock, nor RCU, needed. */
+void container_glue_child_init(struct task_struct *child,
+			       struct container *cont)
+{
+	RCU_INIT_POINTER(child->container, cont);
+	INIT_LIST_HEAD(&child->container_node);
+}
+
+struct container *container_glue_child_container(struct task_struct *child)
+{
+	return rcu_dereference_protected(child->container, true);
+}
+
+void container_glue_task_lock(struct task_struct *task)
+{
+	task_lock(task);
+}
+
+void container_glue_task_unlock(struct task_struct *task)
+{
+	task_unlock(task);
+}
+
+struct container *container_glue_task_container(struct task_struct *task)
+{
+	return rcu_dereference_check(task->container,
+				     lockdep_is_held(&task->alloc_lock));
+}
+
+void container_glue_task_set_container(struct task_struct *task,
+				       struct container *cont)
+{
+	rcu_assign_pointer(task->container, cont);
+}
+
+bool container_glue_task_listed(struct task_struct *task)
+{
+	return !list_empty(&task->container_node);
+}
+
+void container_glue_task_link(struct task_struct *task, struct list_head *list)
+{
+	list_add_tail(&task->container_node, list);
+}
+
+void container_glue_task_unlink(struct task_struct *task)
+{
+	list_del_init(&task->container_node);
+}
+
+unsigned int container_glue_task_flags(struct task_struct *task)
+{
+	return READ_ONCE(task->flags);
+}
+
+/* The task after @pos (NULL: the first) on a container's @list, or NULL. */
+struct task_struct *container_glue_next_task(struct list_head *list,
+					     struct task_struct *pos)
+{
+	struct list_head *next = pos ? pos->container_node.next : list->next;
+
+	return next == list ? NULL :
+	       list_entry(next, struct task_struct, container_node);
+}
+
+uid_t container_glue_opener_euid(struct file *file)
+{
+	return __kuid_val(file->f_cred->euid);
+}
+
+void container_glue_task_uids(struct task_struct *task, uid_t *uid,
+			      uid_t *suid)
+{
+	const struct cred *cred;
+
+	rcu_read_lock();
+	cred = __task_cred(task);
+	*uid = __kuid_val(cred->uid);
+	*suid = __kuid_val(cred->suid);
+	rcu_read_unlock();
+}

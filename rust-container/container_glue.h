@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Process containers: the C side of the Rust core.
+ *
+ * The core is Rust (container_core.rs and its modules). This header
+ * declares, for bindgen, the little it needs from C: static kernfs and
+ * filesystem tables, and wrappers around inline functions and macros
+ * that have no Rust binding. It is private to kernel/container/.
+ */
+#ifndef _KERNEL_CONTAINER_GLUE_H
+#define _KERNEL_CONTAINER_GLUE_H
+
+#include <linux/container.h>
+#include <linux/kernfs.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/umh.h>
+
+/* Statfs magic of the container filesystem: "cont". */
+#define CONTAINER_SUPER_MAGIC	0x636f6e74
+
+/* Implemented in Rust, called through the kernfs tables of the glue. */
+int container_kf_mkdir(struct kernfs_node *parent, const char *name,
+		       umode_t mode);
+int container_kf_rmdir(struct kernfs_node *kn);
+int container_kf_rename(struct kernfs_node *kn, struct kernfs_node *new_parent,
+			const char *new_name);
+int container_kf_seq_show(struct seq_file *sf, void *v);
+ssize_t container_kf_write(struct kernfs_open_file *of, char *buf,
+			   size_t nbytes, loff_t off);
+
+/* The built-in control files, implemented in Rust. */
+int container_tasks_show(struct container *cont, struct seq_file *sf);
+int container_tasks_write(struct container *cont, struct file *file,
+			  char *buf, size_t nbytes);
+int container_notify_show(struct container *cont, struct seq_file *sf);
+int container_notify_write(struct container *cont, struct file *file,
+			   char *buf, size_t nbytes);
+int container_agent_show(struct container *cont, struct seq_file *sf);
+int container_agent_write(struct container *cont, struct file *file,
+			  char *buf, size_t nbytes);
+
+/* Implemented in C, called from Rust. */
+struct kernfs_node *container_glue_create_root(void);
+int container_glue_register_fs(void);
+int container_glue_add_builtin_files(void);
+struct kernfs_node *container_glue_create_dir(struct kernfs_node *parent,
+					      const char *name, umode_t mode);
+int container_glue_create_file(struct kernfs_node *dir,
+			       const struct container_file *cf);
+bool container_glue_is_dir(struct kernfs_node *kn);
+struct kernfs_node *container_glue_parent(struct kernfs_node *kn);
+struct kernfs_open_file *container_glue_seq_to_of(struct seq_file *sf);
+bool container_glue_may_set_release_agent(struct file *file);
+
+void container_glue_child_init(struct task_struct *child,
+			       struct container *cont);
+struct container *container_glue_child_container(struct task_struct *child);
+void container_glue_task_lock(struct task_struct *task);
+void container_glue_task_unlock(struct task_struct *task);
+struct container *container_glue_task_container(struct task_struct *task);
+void container_glue_task_set_container(struct task_struct *task,
+				       struct container *cont);
+bool container_glue_task_listed(struct task_struct *task);
+void container_glue_task_link(struct task_struct *task, struct list_head *list);
+void container_glue_task_unlink(struct task_struct *task);
+unsigned int container_glue_task_flags(struct task_struct *task);
+struct task_struct *container_glue_next_task(struct list_head *list,
+					     struct task_struct *pos);
+uid_t container_glue_opener_euid(struct file *file);
+void container_glue_task_uids(struct task_struct *task, uid_t *uid,
+			      uid_t *suid);
+
+#endif /* _KERNEL_CONTAINER_GLUE_H */
