@@ -211,10 +211,13 @@ impl Container {
 
     /// Whether the release agent should run for this container now.
     pub(crate) fn should_release(&self, tree: &TreeGuard) -> bool {
-        !self.is_root()
-            && !self.is_removed()
-            && self.notify_on_release.load(Relaxed)
-            && self.is_unused(tree)
+        releasable(&ReleaseState {
+            is_root: self.is_root(),
+            removed: self.is_removed(),
+            notify_on_release: self.notify_on_release.load(Relaxed),
+            tasks: self.members.lock().count,
+            children: self.children.as_ref(tree).len(),
+        })
     }
 
     /// Writes the path of the container from the root of the filesystem
@@ -226,6 +229,26 @@ impl Container {
 }
 
 type TreeGuard = kernel::sync::GlobalGuard<TREE>;
+
+/// What decides whether a container is released.
+struct ReleaseState {
+    is_root: bool,
+    removed: bool,
+    notify_on_release: bool,
+    tasks: usize,
+    children: usize,
+}
+
+/// The release rule: a `notify_on_release` container that is still in
+/// the tree and has neither tasks nor children. The root is never
+/// released.
+fn releasable(state: &ReleaseState) -> bool {
+    !state.is_root
+        && !state.removed
+        && state.notify_on_release
+        && state.tasks == 0
+        && state.children == 0
+}
 
 /// Queues the release of `container`: the agent runs later, from a
 /// workqueue, without any lock held here. A release already queued
@@ -396,4 +419,52 @@ pub(crate) fn rename(
         return Err(ENODEV);
     }
     glue::rename(kn, new_parent, new_name)
+}
+
+#[kunit_tests(container_release_rule)]
+mod tests {
+    use super::*;
+
+    const EMPTY: ReleaseState = ReleaseState {
+        is_root: false,
+        removed: false,
+        notify_on_release: true,
+        tasks: 0,
+        children: 0,
+    };
+
+    #[test]
+    fn empty_notifying_container_is_released() {
+        assert!(releasable(&EMPTY));
+    }
+
+    #[test]
+    fn tasks_or_children_keep_it() {
+        assert!(!releasable(&ReleaseState { tasks: 1, ..EMPTY }));
+        assert!(!releasable(&ReleaseState {
+            children: 1,
+            ..EMPTY
+        }));
+        assert!(!releasable(&ReleaseState {
+            tasks: 3,
+            children: 2,
+            ..EMPTY
+        }));
+    }
+
+    #[test]
+    fn flag_removal_and_root_prevent_it() {
+        assert!(!releasable(&ReleaseState {
+            notify_on_release: false,
+            ..EMPTY
+        }));
+        assert!(!releasable(&ReleaseState {
+            removed: true,
+            ..EMPTY
+        }));
+        assert!(!releasable(&ReleaseState {
+            is_root: true,
+            ..EMPTY
+        }));
+    }
 }

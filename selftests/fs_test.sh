@@ -27,7 +27,7 @@ if ! grep -qw container /proc/filesystems; then
 	ktap_skip_all "kernel without CONFIG_CONTAINERS"
 	exit "$KSFT_SKIP"
 fi
-ktap_set_plan 32
+ktap_set_plan 33
 
 # --- helpers ---------------------------------------------------------
 
@@ -226,6 +226,16 @@ t_two_mounts() {
 	echo $$ >"$CROOT/Charlie/tasks" && in_container $$ /Charlie
 }
 ktap_test_result "a second mount shows the same tree" t_two_mounts
+
+t_bad_mount_option() {
+	mkdir -p "$M2.bad" || return 1
+	expect_fail "Invalid argument" mount -t container -o bogus none "$M2.bad"
+	_ret=$?
+	is_mounted "$M2.bad" && umount "$M2.bad"
+	rmdir "$M2.bad"
+	return $_ret
+}
+ktap_test_result "a mount option is refused with EINVAL" t_bad_mount_option
 
 t_walk_back() {
 	echo $$ >"$CROOT/tasks" || return 1
