@@ -11,7 +11,7 @@ VARIANT ?= on
 SCRIPT ?=
 BUILD := build
 
-.PHONY: all deps fetch tree build kernel initramfs run check menuconfig \
+.PHONY: all deps fetch tree build kernel initramfs run check check-debug menuconfig \
 	export-series checkpatch clean distclean help
 
 all: build
@@ -42,9 +42,11 @@ run: build
 check:
 	@ci/check.sh
 
+check-debug:
+	@ci/check-debug.sh
+
 menuconfig: tree
-	@ci/build-kernel.sh $(VARIANT) --config-only
-	$(MAKE) -C linux O=$(CURDIR)/$(BUILD)/kernel-$(VARIANT) CC="ccache gcc" menuconfig
+	@ci/build-kernel.sh $(VARIANT) --menuconfig
 
 export-series:
 	@ci/export-series.sh

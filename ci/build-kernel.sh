@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Configure and build one kernel variant out of tree:
-#   ci/build-kernel.sh on|off [--config-only]
+#   ci/build-kernel.sh on|off|debug [--config-only|--menuconfig]
 # The config is tinyconfig + kconfig-fragments/64bit.config + the variant's
 # fragments (see variant_fragments in lib.sh). It is generated in a scratch
 # directory and copied into the build directory only when it changed, so
 # an unchanged setup rebuilds nothing.
 source "$(dirname "$0")/lib.sh"
 
-variant=${1:?usage: build-kernel.sh on|off [--config-only]}
+variant=${1:?usage: build-kernel.sh on|off|debug [--config-only]}
 O=$(variant_dir "$variant")
 S=$O.config-scratch
 FRAG=$TOP/kconfig-fragments
 read -r -a frags <<<"$(variant_fragments "$variant")"
+variant_make "$variant"
 
 need_disk_mib "$BUILD_ROOT" 1500
 mkdir -p "$O" "$S"
@@ -56,7 +57,12 @@ if ! cmp -s "$S/.config" "$O/.config"; then
 	cp "$S/.config" "$O/.config"
 fi
 
-[ "${2:-}" = --config-only ] && exit 0
+case ${2:-} in
+--config-only) exit 0 ;;
+# To explore options; lasting changes belong in kconfig-fragments/, from
+# which the next build regenerates the config.
+--menuconfig) exec "${KMAKE[@]}" O="$O" menuconfig ;;
+esac
 
 log "building kernel-$variant (first build about 5 minutes; log: $O/build.log)"
 run_logged "$O/build.log" "${KMAKE[@]}" O="$O" olddefconfig bzImage ||

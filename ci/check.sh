@@ -25,7 +25,8 @@ out=$(python3 "$TOP/ci/test_ktap_summary.py" 2>&1) || { echo "$out"; fail_early;
 
 rm -rf "$results"
 log "booting kernel-on: all kselftests"
-"$TOP/qemu/run" --variant on --check --skip containers:disabled_test.sh \
+"$TOP/qemu/run" --variant on --check \
+	--skip containers:disabled_test.sh,containers:fault_test \
 	--out "$results/on" --timeout 1800 || true
 log "booting kernel-off: the interface must be absent"
 "$TOP/qemu/run" --variant off --check \

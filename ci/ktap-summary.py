@@ -4,10 +4,12 @@
 
     ktap-summary.py NAME=DIR [NAME=DIR ...]
 
-Each DIR holds console.log (the serial console, with the kselftest KTAP
-output between the pc-tests-begin/end markers) and kernel.log (the guest's
-whole kernel log, read for KUnit results). Both are scanned for kernel
-splats; any splat is a failure. Prints a table per suite and, as the last
+Each DIR holds console.log (user space's serial console, with the
+kselftest KTAP output between the pc-tests-begin/end markers),
+kconsole.log (the kernel's console, if it had its own port) and
+kernel.log (the guest's whole kernel log, read for KUnit results). All
+are scanned for kernel splats; any splat, and any "pc-error:" line of the
+guest's /init, is a failure. Prints a table per suite and, as the last
 line, "N passed, N failed, N skipped". Exits 1 if anything failed.
 """
 
@@ -154,6 +156,9 @@ def main(args):
         d = Path(d)
         console_path, kernel_path = d / "console.log", d / "kernel.log"
         console = console_path.read_text(errors="replace") if console_path.exists() else ""
+        # The guest's /init reports its own failures this way.
+        errors += [f"{boot}: {l[len('pc-error: '):]}" for l in console.splitlines()
+                   if l.startswith("pc-error: ")]
         s, e = parse_kselftest(boot, console)
         all_suites += [(boot, x) for x in s]
         errors += e
@@ -161,7 +166,7 @@ def main(args):
         s, e = parse_kunit(boot, klines)
         all_suites += [(boot, x) for x in s]
         errors += e
-        for path in (console_path, kernel_path):
+        for path in (console_path, d / "kconsole.log", kernel_path):
             for line in kernel_lines(path):
                 if SPLAT.search(line):
                     splats.setdefault(boot, {}).setdefault(line, path.name)

@@ -48,16 +48,26 @@ need_disk_mib() {
 		die "not enough disk space in $dir: ${have} MiB free, ${need} MiB needed"
 }
 
-# Every make call on a build directory must see the same variables, or
-# Kbuild silently re-syncs the config and rebuilds everything.
-KMAKE=(make -C "$KSRC" "CC=ccache gcc" -j"$(nproc)")
-
 # The kernel variants: each has its own build directory and fragments.
 variant_fragments() {
 	case $1 in
 	on) echo "qemu-base.config containers-on.config" ;;
 	off) echo "qemu-base.config containers-off.config" ;;
-	*) die "unknown kernel variant '$1' (on or off)" ;;
+	debug) echo "qemu-base.config containers-on.config debug.config" ;;
+	*) die "unknown kernel variant '$1' (on, off or debug)" ;;
 	esac
+}
+
+# The make command of a variant. Every make call on a build directory must
+# see the same variables, or Kbuild silently re-syncs the config and
+# rebuilds everything. KASAN with Rust needs clang, so the debug kernel
+# is a clang build.
+variant_make() {
+	local cc="CC=ccache gcc" llvm=
+	if [ "$1" = debug ]; then
+		cc="CC=ccache clang-$LLVM_VERSION"
+		llvm="LLVM=-$LLVM_VERSION"
+	fi
+	KMAKE=(make -C "$KSRC" "$cc" ${llvm:+"$llvm"} -j"$(nproc)")
 }
 variant_dir() { echo "$BUILD_ROOT/kernel-$1"; }

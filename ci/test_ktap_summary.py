@@ -88,6 +88,10 @@ class Summary(unittest.TestCase):
             "] ok 1 suite_a", "] not ok 1 suite_a")
         self.assertEqual(summarise(CONSOLE_OK, kernel), (1, "1 passed, 1 failed, 3 skipped"))
 
+    def test_guest_error_line_fails(self):
+        console = CONSOLE_OK + "pc-error: kmemleak is not available\n"
+        self.assertEqual(summarise(console, KERNEL_OK)[0], 1)
+
     def test_missing_kunit_suite_fails(self):
         kernel = KERNEL_OK.replace("] 1..1\n", "] 1..2\n", 1)
         self.assertEqual(summarise(CONSOLE_OK, kernel)[0], 1)

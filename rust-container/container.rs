@@ -13,13 +13,16 @@
 //! `task_struct::container`), and so do its children (through `parent`)
 //! and a pending release work item. The root is never freed.
 
-use crate::{glue, input};
+use crate::{
+    glue::{self, Node},
+    input,
+};
 use kernel::{
     bindings,
     prelude::*,
     sync::{
         atomic::{ordering::Relaxed, Atomic},
-        new_spinlock, rcu, Arc, ArcBorrow, GlobalLockedBy, SetOnce, SpinLock,
+        new_spinlock, rcu, Arc, ArcBorrow, GlobalLockedBy, SetOnce, SpinLock, SpinLockGuard,
     },
     types::Opaque,
     workqueue::{self, impl_has_work, new_work, Work},
@@ -84,6 +87,9 @@ impl FileRef {
     }
 }
 
+/// Proof that a container's `members` lock is held.
+pub(crate) type MembersGuard<'a> = SpinLockGuard<'a, Members>;
+
 /// Tasks accounting of a container, under its own spinlock.
 pub(crate) struct Members {
     /// Tasks whose `container` points here: linked ones plus children
@@ -95,7 +101,7 @@ pub(crate) struct Members {
 #[pin_data(PinnedDrop)]
 pub(crate) struct Container {
     /// Our directory; we hold a reference on it (dropped in `Drop`).
-    kn: *mut bindings::kernfs_node,
+    kn: Node,
     parent: Option<Arc<Container>>,
     /// The `notify_on_release` flag.
     pub(crate) notify_on_release: Atomic<bool>,
@@ -113,11 +119,11 @@ pub(crate) struct Container {
     pub(crate) release_work: Work<Container>,
 }
 
-// SAFETY: The kernfs node is reference counted and kernfs serializes its
-// own state, so it can be used and released from any thread; the task
-// list is only touched under `members`.
+// SAFETY: The task list is only touched under `members`; everything else
+// is `Send` itself.
 unsafe impl Send for Container {}
-// SAFETY: As above: every shared mutable field is atomic or under a lock.
+// SAFETY: Every shared mutable field is atomic or under a lock; the task
+// list is only touched under `members`.
 unsafe impl Sync for Container {}
 
 impl_has_work! {
@@ -127,8 +133,9 @@ impl_has_work! {
 #[pinned_drop]
 impl PinnedDrop for Container {
     fn drop(self: Pin<&mut Self>) {
-        // SAFETY: We took this reference when the container was created.
-        unsafe { bindings::kernfs_put(self.kn) };
+        // SAFETY: We took this reference when the container was created,
+        // and nothing uses the node through us any more.
+        unsafe { self.kn.put() };
     }
 }
 
@@ -140,14 +147,9 @@ pub(crate) fn root() -> Option<&'static Arc<Container>> {
 }
 
 impl Container {
-    fn new(
-        kn: *mut bindings::kernfs_node,
-        parent: Option<Arc<Container>>,
-        notify_on_release: bool,
-    ) -> Result<Arc<Self>> {
-        // SAFETY: `kn` is a live node the caller just created; this
-        // reference is dropped in `Drop`.
-        unsafe { bindings::kernfs_get(kn) };
+    fn new(kn: Node, parent: Option<Arc<Container>>, notify_on_release: bool) -> Result<Arc<Self>> {
+        // Dropped in `Drop`, or below on failure.
+        kn.get();
         let container = Arc::pin_init(
             pin_init!(Self {
                 kn,
@@ -164,15 +166,14 @@ impl Container {
         );
         match container {
             Ok(container) => {
-                // SAFETY: `kn` is live; nothing reads `priv` before the node
-                // is activated, and the tree keeps the container alive for as
-                // long as the node is.
-                unsafe { (*kn).priv_ = Arc::as_ptr(&container).cast_mut().cast() };
+                // The tree keeps the container alive while the node is
+                // active; nothing reads `priv` before activation.
+                kn.set_private(Arc::as_ptr(&container).cast_mut().cast());
                 Ok(container)
             }
             Err(e) => {
                 // SAFETY: Gives back the reference taken above.
-                unsafe { bindings::kernfs_put(kn) };
+                unsafe { kn.put() };
                 Err(e)
             }
         }
@@ -185,10 +186,10 @@ impl Container {
     /// `kn` must be the directory of a container, and the caller must hold
     /// an active reference on it (as kernfs does around its callbacks) or
     /// otherwise keep the container alive for `'a`.
-    pub(crate) unsafe fn from_kn<'a>(kn: *mut bindings::kernfs_node) -> ArcBorrow<'a, Self> {
+    pub(crate) unsafe fn from_kn<'a>(kn: Node) -> ArcBorrow<'a, Self> {
         // SAFETY: `priv` was set from an `Arc` that the tree keeps alive
         // while the node is active (the caller's guarantee).
-        unsafe { ArcBorrow::from_raw((*kn).priv_.cast::<Self>()) }
+        unsafe { ArcBorrow::from_raw(kn.private().cast::<Self>()) }
     }
 
     pub(crate) fn is_root(&self) -> bool {
@@ -222,9 +223,10 @@ impl Container {
 
     /// Writes the path of the container from the root of the filesystem
     /// into `buf` (a [`glue::path_buffer()`]): `/` for the root, `/a/b`
-    /// below it. Does not sleep.
+    /// below it. Does not sleep. `ENAMETOOLONG` if it is longer than
+    /// `PATH_MAX - 2` bytes.
     pub(crate) fn path(&self, buf: &mut KVec<u8>) -> Result {
-        glue::kernfs_path(self.kn, buf)
+        self.kn.path(buf)
     }
 }
 
@@ -272,22 +274,32 @@ pub(crate) fn init() -> Result {
     }
     glue::add_builtin_files()?;
     glue::register_fs()?;
-    glue::activate(kn);
+    kn.activate();
     Ok(())
 }
 
 /// Registers `cf` and adds it to every container (`container_add_file()`).
 pub(crate) fn add_file(cf: FileRef) -> Result {
     let root = root().ok_or(ENODEV)?;
-    let name = cf.get().name;
-    if name.is_null() {
+    let desc = cf.get();
+    if desc.name.is_null() || desc.max_write_len > bindings::PAGE_SIZE {
         return Err(EINVAL);
     }
+    // SAFETY: A registered name is a NUL-terminated string that lives as
+    // long as `cf` (the contract of `container_add_file()`).
+    let name = unsafe { CStr::from_char_ptr(desc.name) };
+    input::check_name(name.to_bytes())?;
     let mut tree = TREE.lock();
+    for other in tree.files.iter() {
+        // SAFETY: As above, for the files registered before.
+        if unsafe { CStr::from_char_ptr(other.get().name) } == name {
+            return Err(EEXIST);
+        }
+    }
     tree.files.reserve(1, GFP_KERNEL)?;
     // Depth-first over the tree; on failure, take the file away again
-    // from where it was added.
-    let mut added: KVec<*mut bindings::kernfs_node> = KVec::new();
+    // from where it was added, so that it ends up nowhere.
+    let mut added: KVec<Node> = KVec::new();
     let mut pending: KVec<Arc<Container>> = KVec::new();
     pending.push(root.clone(), GFP_KERNEL)?;
     let mut result = Ok(());
@@ -296,7 +308,7 @@ pub(crate) fn add_file(cf: FileRef) -> Result {
             result = added
                 .reserve(1, GFP_KERNEL)
                 .map_err(Error::from)
-                .and_then(|()| glue::create_file(container.kn, cf));
+                .and_then(|()| container.kn.create_file(cf));
             if result.is_err() {
                 break;
             }
@@ -315,14 +327,26 @@ pub(crate) fn add_file(cf: FileRef) -> Result {
     }
     if let Err(e) = result {
         for dir in added.iter() {
-            glue::remove_file(*dir, name);
+            dir.remove_file(name);
         }
         return Err(e);
     }
-    for dir in added.iter() {
-        glue::activate(*dir);
-    }
+    // One activation of the root reaches every new file.
+    root.kn.activate();
     let _ = tree.files.push_within_capacity(cf);
+    Ok(())
+}
+
+/// Checks that a container named `name` below `parent` has a path that
+/// `/proc/<pid>/container` and the release agent can show whole.
+fn check_path_fits(parent: &Container, name: &CStr) -> Result {
+    let mut path = glue::path_buffer()?;
+    parent.path(&mut path)?;
+    // "/" + name, after a parent path that is not just "/".
+    let parent_len = if parent.is_root() { 0 } else { path.len() };
+    if parent_len + 1 + name.to_bytes().len() >= glue::PATH_MAX - 1 {
+        return Err(ENAMETOOLONG);
+    }
     Ok(())
 }
 
@@ -334,8 +358,9 @@ pub(crate) fn mkdir(parent: ArcBorrow<'_, Container>, name: &CStr, mode: u16) ->
     if parent.is_removed() {
         return Err(ENODEV);
     }
+    check_path_fits(&parent, name)?;
     parent.children.as_mut(&mut tree).reserve(1, GFP_KERNEL)?;
-    let kn = glue::create_dir(parent.kn, name, mode)?;
+    let kn = parent.kn.create_dir(name, mode)?;
     let child = match Container::new(
         kn,
         Some(parent.into()),
@@ -343,7 +368,8 @@ pub(crate) fn mkdir(parent: ArcBorrow<'_, Container>, name: &CStr, mode: u16) ->
     ) {
         Ok(child) => child,
         Err(e) => {
-            glue::remove(kn);
+            // SAFETY: Created just above and never activated.
+            unsafe { kn.remove_inactive() };
             return Err(e);
         }
     };
@@ -351,9 +377,9 @@ pub(crate) fn mkdir(parent: ArcBorrow<'_, Container>, name: &CStr, mode: u16) ->
         if !cf.placed_in(&child) {
             continue;
         }
-        if let Err(e) = glue::create_file(kn, *cf) {
-            // Never activated: nobody can be using it.
-            glue::remove(kn);
+        if let Err(e) = kn.create_file(*cf) {
+            // SAFETY: Never activated: nobody can be using it.
+            unsafe { kn.remove_inactive() };
             return Err(e);
         }
     }
@@ -361,12 +387,20 @@ pub(crate) fn mkdir(parent: ArcBorrow<'_, Container>, name: &CStr, mode: u16) ->
         .children
         .as_mut(&mut tree)
         .push_within_capacity(child);
-    glue::activate(kn);
+    kn.activate();
     Ok(())
 }
 
-/// rmdir: removes an unused container.
-pub(crate) fn rmdir(container: ArcBorrow<'_, Container>) -> Result {
+/// rmdir, first step: takes an unused container out of the tree and
+/// removes its directory. Returns the tree's reference, which the caller
+/// drops (see [`drop_removed()`]) once it no longer uses the container.
+///
+/// # Safety
+///
+/// Called from the rmdir callback of `kn`, a container directory.
+pub(crate) unsafe fn rmdir(kn: Node) -> Result<Arc<Container>> {
+    // SAFETY: kernfs holds `kn` active during its rmdir callback.
+    let container = unsafe { Container::from_kn(kn) };
     let (tree_ref, parent_to_release) = {
         let mut tree = TREE.lock();
         let parent = container.parent.as_ref().ok_or(EBUSY)?;
@@ -386,39 +420,48 @@ pub(crate) fn rmdir(container: ArcBorrow<'_, Container>) -> Result {
         let release = parent.should_release(&tree).then(|| parent.clone());
         (tree_ref, release)
     };
-    glue::remove_self(container.kn);
+    // SAFETY: The caller's guarantee: this is our own rmdir callback.
+    unsafe { kn.remove_self() };
     if let Some(parent) = parent_to_release {
         queue_release(parent);
     }
-    // Readers of a task's container pointer work under RCU only; a task
-    // left this container before its count could reach zero, so once
-    // they are done nothing can see it any more.
+    Ok(tree_ref)
+}
+
+/// rmdir, last step: drops the tree's reference on a removed container.
+///
+/// Readers of a task's container pointer work under RCU only; every task
+/// moved its pointer away before the container's count could reach zero,
+/// the condition of rmdir, so once a grace period has passed nothing can
+/// see the container any more.
+pub(crate) fn drop_removed(tree_ref: Arc<Container>) {
     rcu::synchronize_rcu();
     drop(tree_ref);
-    Ok(())
 }
 
 /// rename: renames a container directory within its parent.
-pub(crate) fn rename(
-    kn: *mut bindings::kernfs_node,
-    new_parent: *mut bindings::kernfs_node,
-    new_name: &CStr,
-) -> Result {
+///
+/// # Safety
+///
+/// Called from the rename callback, with both nodes held active.
+pub(crate) unsafe fn rename(kn: Node, new_parent: Node, new_name: &CStr) -> Result {
     input::check_name(new_name.to_bytes())?;
-    if !glue::is_dir(kn) {
+    if !kn.is_dir() {
         return Err(ENOTDIR);
     }
-    if glue::parent(kn) != new_parent {
+    if kn.parent() != new_parent {
         return Err(EIO);
     }
-    // SAFETY: `kn` is a container directory with an active reference
-    // held by kernfs for the duration of the callback.
+    // SAFETY: `kn` is a container directory, held active by kernfs.
     let container = unsafe { Container::from_kn(kn) };
     let _tree = TREE.lock();
     if container.is_removed() {
         return Err(ENODEV);
     }
-    glue::rename(kn, new_parent, new_name)
+    if let Some(parent) = &container.parent {
+        check_path_fits(parent, new_name)?;
+    }
+    kn.rename(new_parent, new_name)
 }
 
 #[kunit_tests(container_release_rule)]

@@ -23,9 +23,10 @@ use kernel::{
     error::from_result,
     ffi::{c_char, c_int, c_void},
     prelude::*,
-    seq_file::SeqFile,
+    seq_file::{seq_print, SeqFile},
     sync::{rcu, ArcBorrow},
     task::Task,
+    types::ForeignOwnable,
 };
 
 mod container;
@@ -36,6 +37,7 @@ mod membership;
 mod release;
 
 use container::{Container, FileRef};
+use glue::Node;
 
 /// Prefix of this crate's kernel log messages.
 const __LOG_PREFIX: &[u8] = b"containers\0";
@@ -66,9 +68,8 @@ unsafe fn borrow_container<'a>(cont: *mut bindings::container) -> ArcBorrow<'a, 
 /// Called once, by `start_kernel()`, with only the boot task running.
 #[export]
 pub unsafe extern "C" fn container_init_early() -> c_int {
-    // SAFETY: `init_task` is live forever.
-    let init = unsafe { task(&raw mut bindings::init_task) };
-    glue::init_child(init, core::ptr::null());
+    // SAFETY: `init_task` is live forever, and alone at this point.
+    unsafe { glue::init_child(task(&raw mut bindings::init_task), core::ptr::null()) };
     0
 }
 
@@ -80,15 +81,26 @@ pub unsafe extern "C" fn container_init_early() -> c_int {
 /// Called once, by `start_kernel()`, with only the boot task running.
 #[export]
 pub unsafe extern "C" fn container_init() -> c_int {
-    from_result(|| {
+    let result = (|| -> Result {
         container::init()?;
         let root = container::root().ok_or(ENODEV)?;
         // SAFETY: `init_task` is live forever.
         let init = unsafe { task(&raw mut bindings::init_task) };
         let tree = container::TREE.lock();
-        membership::attach(init, root.as_arc_borrow(), &tree)?;
-        Ok(0)
-    })
+        membership::attach(init, root.as_arc_borrow(), &tree)
+    })();
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            // Tasks then stay outside any container and the filesystem may
+            // be missing; nothing else breaks.
+            pr_err!(
+                "initialization failed ({:?}); containers are unavailable\n",
+                e
+            );
+            e.to_errno()
+        }
+    }
 }
 
 /// # Safety
@@ -194,7 +206,7 @@ pub unsafe extern "C" fn container_kf_mkdir(
     mode: bindings::umode_t,
 ) -> c_int {
     // SAFETY: kernfs keeps the directory, hence its container, alive.
-    let parent = unsafe { Container::from_kn(parent) };
+    let parent = unsafe { Container::from_kn(Node::new(parent)) };
     // SAFETY: The name is NUL-terminated and lives during the call.
     let name = unsafe { CStr::from_char_ptr(name) };
     from_result(|| container::mkdir(parent, name, mode).map(|()| 0))
@@ -207,9 +219,14 @@ pub unsafe extern "C" fn container_kf_mkdir(
 /// Called by kernfs with an active reference on `kn`.
 #[export]
 pub unsafe extern "C" fn container_kf_rmdir(kn: *mut bindings::kernfs_node) -> c_int {
-    // SAFETY: kernfs keeps the directory, hence its container, alive.
-    let cont = unsafe { Container::from_kn(kn) };
-    from_result(|| container::rmdir(cont).map(|()| 0))
+    // SAFETY: kernfs holds `kn` active during its rmdir callback.
+    match unsafe { container::rmdir(Node::new(kn)) } {
+        Ok(tree_ref) => {
+            container::drop_removed(tree_ref);
+            0
+        }
+        Err(e) => e.to_errno(),
+    }
 }
 
 /// kernfs `rename`.
@@ -226,7 +243,9 @@ pub unsafe extern "C" fn container_kf_rename(
 ) -> c_int {
     // SAFETY: The name is NUL-terminated and lives during the call.
     let new_name = unsafe { CStr::from_char_ptr(new_name) };
-    from_result(|| container::rename(kn, new_parent, new_name).map(|()| 0))
+    // SAFETY: kernfs holds both nodes active during the callback.
+    let result = unsafe { container::rename(Node::new(kn), Node::new(new_parent), new_name) };
+    from_result(|| result.map(|()| 0))
 }
 
 /// The control file and container behind an open kernfs file.
@@ -240,9 +259,9 @@ unsafe fn file_of<'a>(
     // SAFETY: The file node is active, so it and its parent directory
     // are live, and its `priv` is the registered `container_file`.
     unsafe {
-        let kn = (*of).kn;
-        let cf = &*(*kn).priv_.cast::<bindings::container_file>();
-        (cf, Container::from_kn(glue::parent(kn)))
+        let kn = Node::new((*of).kn);
+        let cf = &*kn.private().cast::<bindings::container_file>();
+        (cf, Container::from_kn(kn.parent()))
     }
 }
 
@@ -305,8 +324,8 @@ pub unsafe extern "C" fn container_kf_write(
     let cont = core::ptr::from_ref::<Container>(&cont).cast_mut().cast();
     // SAFETY: As in `container_kf_seq_show()`; `of->file` is the open file.
     match unsafe { write(cont, (*of).file, buf, nbytes) } {
-        0 => nbytes as isize,
-        err => err as isize,
+        err if err < 0 => err as isize,
+        _ => nbytes as isize,
     }
 }
 
@@ -350,16 +369,124 @@ unsafe fn write_with(
     from_result(|| f(cont, file, buf).map(|()| 0))
 }
 
+/// The thread ids of one read of a `tasks` file, kept in `of->priv`.
+type TaskIds = KBox<KVVec<i32>>;
+
+/// The element `pos` of the snapshot of `of`, or NULL past the end.
+///
 /// # Safety
 ///
-/// A `container_file::show` callback.
+/// `of` is an open `tasks` file whose `priv` is NULL or a [`TaskIds`].
+unsafe fn task_id_at(of: *mut bindings::kernfs_open_file, pos: bindings::loff_t) -> *mut c_void {
+    // SAFETY: The caller's guarantee; seq_file serializes the calls of
+    // one open file, so nothing replaces the snapshot meanwhile.
+    let priv_ = unsafe { (*of).priv_ };
+    if priv_.is_null() {
+        return core::ptr::null_mut();
+    }
+    // SAFETY: A non-NULL `priv` is a `TaskIds` (the caller's guarantee).
+    let ids = unsafe { TaskIds::borrow(priv_) };
+    usize::try_from(pos)
+        .ok()
+        .and_then(|i| ids.get(i))
+        .map_or(core::ptr::null_mut(), |id| {
+            core::ptr::from_ref(id).cast_mut().cast()
+        })
+}
+
+/// `seq_start` of `tasks`: takes a new snapshot when a read starts at
+/// offset 0 (the first read, or one after `lseek(fd, 0, SEEK_SET)`).
+///
+/// # Safety
+///
+/// Called by kernfs for an open `tasks` file, with `pos` valid.
 #[export]
-pub unsafe extern "C" fn container_tasks_show(
-    cont: *mut bindings::container,
+pub unsafe extern "C" fn container_tasks_seq_start(
     sf: *mut bindings::seq_file,
+    pos: *mut bindings::loff_t,
+) -> *mut c_void {
+    // SAFETY: kernfs' seq_file private data is the open file.
+    let of = unsafe { bindings::container_glue_seq_to_of(sf) };
+    // SAFETY: kernfs holds the file active during the call.
+    let (_, cont) = unsafe { file_of(of) };
+    if cont.is_removed() {
+        return ENODEV.to_ptr();
+    }
+    // SAFETY: `pos` is valid (the caller's guarantee), and so is `of`.
+    let (pos, priv_) = unsafe { (*pos, (*of).priv_) };
+    if pos == 0 || priv_.is_null() {
+        let ids = match files::task_ids(&cont).and_then(|ids| Ok(KBox::new(ids, GFP_KERNEL)?)) {
+            Ok(ids) => ids,
+            Err(e) => return e.to_ptr(),
+        };
+        if !priv_.is_null() {
+            // SAFETY: `priv` holds a `TaskIds` only, made below.
+            drop(unsafe { TaskIds::from_foreign(priv_) });
+        }
+        // SAFETY: `of` is valid; its `priv` is ours (no `open` callback).
+        unsafe { (*of).priv_ = ids.into_foreign() };
+    }
+    // SAFETY: `priv` is a `TaskIds` now.
+    unsafe { task_id_at(of, pos) }
+}
+
+/// `seq_next` of `tasks`.
+///
+/// # Safety
+///
+/// Called by kernfs for an open `tasks` file after `seq_start`.
+#[export]
+pub unsafe extern "C" fn container_tasks_seq_next(
+    sf: *mut bindings::seq_file,
+    _v: *mut c_void,
+    pos: *mut bindings::loff_t,
+) -> *mut c_void {
+    // SAFETY: As in `container_tasks_seq_start()`.
+    unsafe {
+        *pos += 1;
+        task_id_at(bindings::container_glue_seq_to_of(sf), *pos)
+    }
+}
+
+/// `seq_stop` of `tasks`: the snapshot stays until the next read from
+/// offset 0 or the release of the file.
+///
+/// # Safety
+///
+/// Called by kernfs; may get NULL or an error pointer.
+#[export]
+pub unsafe extern "C" fn container_tasks_seq_stop(_sf: *mut bindings::seq_file, _v: *mut c_void) {}
+
+/// `seq_show` of `tasks`: one thread id and a newline.
+///
+/// # Safety
+///
+/// Called by kernfs with `v` returned by `seq_start` or `seq_next`.
+#[export]
+pub unsafe extern "C" fn container_tasks_seq_show(
+    sf: *mut bindings::seq_file,
+    v: *mut c_void,
 ) -> c_int {
-    // SAFETY: Forwarded from the dispatcher.
-    unsafe { show_with(cont, sf, files::show_tasks) }
+    // SAFETY: `v` points into the snapshot, which lives until the next
+    // `seq_start`; the seq_file is ours for the call.
+    let (id, sf) = unsafe { (*v.cast::<i32>(), SeqFile::from_raw(sf)) };
+    seq_print!(sf, "{}\n", id);
+    0
+}
+
+/// `release` of `tasks`: frees the snapshot.
+///
+/// # Safety
+///
+/// Called by kernfs once, when the open file goes away.
+#[export]
+pub unsafe extern "C" fn container_tasks_release(of: *mut bindings::kernfs_open_file) {
+    // SAFETY: `of` is valid during the call.
+    let priv_ = unsafe { (*of).priv_ };
+    if !priv_.is_null() {
+        // SAFETY: `priv` holds a `TaskIds` only.
+        drop(unsafe { TaskIds::from_foreign(priv_) });
+    }
 }
 
 /// # Safety

@@ -36,11 +36,35 @@ static const struct kernfs_ops container_kf_file_ops = {
 	.write = container_kf_write,
 };
 
+/*
+ * "tasks" iterates over a snapshot of the container's thread ids, taken
+ * once per read from offset 0 and kept with the open file, so that a
+ * large list costs one walk of the container's tasks, not one per
+ * seq_file buffer size.
+ */
+static const struct kernfs_ops container_kf_tasks_ops = {
+	.atomic_write_len = PAGE_SIZE,
+	.release = container_tasks_release,
+	.seq_start = container_tasks_seq_start,
+	.seq_next = container_tasks_seq_next,
+	.seq_stop = container_tasks_seq_stop,
+	.seq_show = container_tasks_seq_show,
+	.write = container_kf_write,
+};
+
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+/* Lets lockdep check the order: kernfs active reference, then the core. */
+static struct lock_class_key container_kf_file_key;
+#define CONTAINER_KF_FILE_KEY	(&container_kf_file_key)
+#else
+#define CONTAINER_KF_FILE_KEY	NULL
+#endif
+
 static const struct container_file container_builtin_files[] = {
 	{
+		/* Read through container_kf_tasks_ops, which have no ->show. */
 		.name = "tasks",
 		.max_write_len = 64,
-		.show = container_tasks_show,
 		.write = container_tasks_write,
 	},
 	{
@@ -150,8 +174,10 @@ int container_glue_create_file(struct kernfs_node *dir,
 		mode = cf->write ? 0644 : 0444;
 	/* kernfs keeps priv as void *; the core never writes through it. */
 	kn = __kernfs_create_file(dir, cf->name, mode, current_fsuid(),
-				  current_fsgid(), 0, &container_kf_file_ops,
-				  (void *)cf, NULL, NULL);
+				  current_fsgid(), 0,
+				  cf == &container_builtin_files[0] ?
+				  &container_kf_tasks_ops : &container_kf_file_ops,
+				  (void *)cf, NULL, CONTAINER_KF_FILE_KEY);
 	return PTR_ERR_OR_ZERO(kn);
 }
 
@@ -179,7 +205,8 @@ struct kernfs_open_file *container_glue_seq_to_of(struct seq_file *sf)
 bool container_glue_may_set_release_agent(struct file *file)
 {
 	return current_user_ns() == &init_user_ns &&
-	       file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
+	       file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN) &&
+	       capable(CAP_SYS_ADMIN);
 }
 
 /* A child in copy_process() is not visible: no lock, nor RCU, needed. */

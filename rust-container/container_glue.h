@@ -30,7 +30,11 @@ ssize_t container_kf_write(struct kernfs_open_file *of, char *buf,
 			   size_t nbytes, loff_t off);
 
 /* The built-in control files, implemented in Rust. */
-int container_tasks_show(struct container *cont, struct seq_file *sf);
+void *container_tasks_seq_start(struct seq_file *sf, loff_t *pos);
+void *container_tasks_seq_next(struct seq_file *sf, void *v, loff_t *pos);
+void container_tasks_seq_stop(struct seq_file *sf, void *v);
+int container_tasks_seq_show(struct seq_file *sf, void *v);
+void container_tasks_release(struct kernfs_open_file *of);
 int container_tasks_write(struct container *cont, struct file *file,
 			  char *buf, size_t nbytes);
 int container_notify_show(struct container *cont, struct seq_file *sf);

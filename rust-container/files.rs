@@ -18,14 +18,10 @@ use kernel::{
 /// Longest release agent path, without the terminating NUL.
 const AGENT_MAX: usize = bindings::PATH_MAX as usize - 1;
 
-/// Reading `tasks`: the ids of the container's tasks, one per line,
-/// ascending, as the reader's pid namespace sees them.
-pub(crate) fn show_tasks(container: &Container, sf: &SeqFile) -> Result {
-    let ids = membership::task_ids(container, glue::current_pid_ns())?;
-    for id in ids.iter() {
-        seq_print!(sf, "{}\n", id);
-    }
-    Ok(())
+/// Reading `tasks`: the ids of the container's tasks, ascending, as the
+/// reader's pid namespace sees them; shown one per line.
+pub(crate) fn task_ids(container: &Container) -> Result<KVVec<i32>> {
+    membership::task_ids(container, glue::current_pid_ns())
 }
 
 /// Writing `tasks`: moves one thread, given by its id in the writer's pid
@@ -84,7 +80,9 @@ pub(crate) fn write_agent(file: *mut bindings::file, buf: &[u8]) -> Result {
     if agent.len() > AGENT_MAX {
         return Err(E2BIG);
     }
-    if agent.contains(&0) {
+    // A NUL would cut the path short; a newline would make reading it
+    // back ambiguous.
+    if agent.contains(&0) || agent.contains(&b'\n') {
         return Err(EINVAL);
     }
     let mut new = KVec::with_capacity(agent.len(), GFP_KERNEL)?;

@@ -7,11 +7,12 @@
 //! `unsafe` block of the core's logic is here or in the crate root's
 //! entry points.
 
-use crate::container::{Container, FileRef};
+use crate::container::{Container, FileRef, MembersGuard};
+use core::ptr;
 use kernel::{
     bindings,
     error::{from_err_ptr, to_result},
-    ffi::c_char,
+    ffi::{c_char, c_void},
     prelude::*,
     seq_file::SeqFile,
     sync::aref::ARef,
@@ -19,11 +20,176 @@ use kernel::{
 };
 
 /// Longest path the kernel handles, including the terminating NUL.
-const PATH_MAX: usize = bindings::PATH_MAX as usize;
+pub(crate) const PATH_MAX: usize = bindings::PATH_MAX as usize;
 
-pub(crate) fn create_root() -> Result<*mut bindings::kernfs_node> {
-    // SAFETY: Called once at boot; the glue stores the root.
-    from_err_ptr(unsafe { bindings::container_glue_create_root() })
+/// A kernfs node of the container filesystem.
+///
+/// # Invariants
+///
+/// The node is live for as long as the `Node` is used: either a
+/// container holds a reference on it, or kernfs holds it active around
+/// the callback that received it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Node(*mut bindings::kernfs_node);
+
+// SAFETY: kernfs nodes are reference counted and kernfs serializes its
+// own state, so a node can be used from any thread.
+unsafe impl Send for Node {}
+// SAFETY: As above.
+unsafe impl Sync for Node {}
+
+impl Node {
+    /// # Safety
+    ///
+    /// `kn` must stay live for as long as the `Node` is used (see the
+    /// type invariants).
+    pub(crate) unsafe fn new(kn: *mut bindings::kernfs_node) -> Self {
+        Self(kn)
+    }
+
+    /// The parent directory; parents never change in this filesystem
+    /// (KERNFS_ROOT_INVARIANT_PARENT).
+    pub(crate) fn parent(self) -> Node {
+        // SAFETY: The node is live (type invariant).
+        let parent = unsafe { bindings::container_glue_parent(self.0) };
+        // INVARIANT: A live node keeps its parent live.
+        Node(parent)
+    }
+
+    pub(crate) fn is_dir(self) -> bool {
+        // SAFETY: The node is live (type invariant).
+        unsafe { bindings::container_glue_is_dir(self.0) }
+    }
+
+    /// The `priv` pointer kernfs keeps for us.
+    pub(crate) fn private(self) -> *mut c_void {
+        // SAFETY: The node is live (type invariant); `priv` is written
+        // only before the node is activated.
+        unsafe { (*self.0).priv_ }
+    }
+
+    /// Sets `priv`, before the node is activated.
+    pub(crate) fn set_private(self, private: *mut c_void) {
+        // SAFETY: The node is live (type invariant), and not yet visible
+        // to anyone who could read `priv` concurrently.
+        unsafe { (*self.0).priv_ = private };
+    }
+
+    /// Takes a reference on the node.
+    pub(crate) fn get(self) {
+        // SAFETY: The node is live (type invariant).
+        unsafe { bindings::kernfs_get(self.0) };
+    }
+
+    /// Gives back a reference taken with [`Node::get()`].
+    ///
+    /// # Safety
+    ///
+    /// The caller owns such a reference and does not use the node after.
+    pub(crate) unsafe fn put(self) {
+        // SAFETY: The caller's guarantee.
+        unsafe { bindings::kernfs_put(self.0) };
+    }
+
+    /// Creates a deactivated directory in this one, owned by the caller's
+    /// fsuid/fsgid.
+    pub(crate) fn create_dir(self, name: &CStr, mode: u16) -> Result<Node> {
+        // SAFETY: The node is live (type invariant); `name` is
+        // NUL-terminated.
+        let kn = from_err_ptr(unsafe {
+            bindings::container_glue_create_dir(self.0, name.as_char_ptr(), mode)
+        })?;
+        // INVARIANT: A new node is live until removed and put.
+        Ok(Node(kn))
+    }
+
+    /// Creates the control file `cf`, deactivated, in this directory.
+    pub(crate) fn create_file(self, cf: FileRef) -> Result {
+        // SAFETY: The node is live (type invariant), and `cf` is valid
+        // forever.
+        to_result(unsafe { bindings::container_glue_create_file(self.0, cf.as_ptr()) })
+    }
+
+    /// Removes the file `name` from this directory, if it is there.
+    pub(crate) fn remove_file(self, name: &CStr) {
+        // SAFETY: The node is live (type invariant); `name` is
+        // NUL-terminated.
+        unsafe { bindings::kernfs_remove_by_name_ns(self.0, name.as_char_ptr(), ptr::null()) };
+    }
+
+    /// Makes the node and everything below it visible.
+    pub(crate) fn activate(self) {
+        // SAFETY: The node is live (type invariant).
+        unsafe { bindings::kernfs_activate(self.0) };
+    }
+
+    /// Removes a node that was never activated.
+    ///
+    /// # Safety
+    ///
+    /// The node was never activated, so nobody holds an active reference
+    /// that the removal would wait for.
+    pub(crate) unsafe fn remove_inactive(self) {
+        // SAFETY: The node is live (type invariant); see above.
+        unsafe { bindings::kernfs_remove(self.0) };
+    }
+
+    /// Removes a directory from within its own rmdir callback.
+    ///
+    /// # Safety
+    ///
+    /// Called from the rmdir callback of this node, whose active
+    /// reference kernfs holds.
+    pub(crate) unsafe fn remove_self(self) {
+        // SAFETY: Breaking our own active reference lets
+        // `kernfs_remove()` drain the other users instead of waiting for
+        // this one (the caller's guarantee makes it ours to break).
+        unsafe {
+            bindings::kernfs_break_active_protection(self.0);
+            bindings::kernfs_remove(self.0);
+            bindings::kernfs_unbreak_active_protection(self.0);
+        }
+    }
+
+    pub(crate) fn rename(self, new_parent: Node, new_name: &CStr) -> Result {
+        // SAFETY: Both nodes are live (type invariant); the name is
+        // NUL-terminated.
+        to_result(unsafe {
+            bindings::kernfs_rename_ns(self.0, new_parent.0, new_name.as_char_ptr(), ptr::null())
+        })
+    }
+
+    /// Writes the path of the node from the root of the filesystem into
+    /// `buf`, a [`path_buffer()`]. Does not sleep, so it works under RCU.
+    /// A path that does not fit is `ENAMETOOLONG`.
+    pub(crate) fn path(self, buf: &mut KVec<u8>) -> Result {
+        buf.clear();
+        if buf.spare_capacity_mut().len() < PATH_MAX {
+            return Err(EINVAL);
+        }
+        // SAFETY: The buffer has room for `PATH_MAX` bytes, and the node is
+        // live (type invariant).
+        let len = unsafe {
+            bindings::kernfs_path_from_node(self.0, ptr::null_mut(), buf.as_mut_ptr(), PATH_MAX)
+        };
+        let len = usize::try_from(len).map_err(|_| Error::from_errno(len))?;
+        // kernfs truncates silently: a full buffer means the path did not
+        // fit.
+        if len >= PATH_MAX - 1 {
+            return Err(ENAMETOOLONG);
+        }
+        // SAFETY: kernfs wrote `len` bytes (plus a NUL we leave out).
+        unsafe { buf.inc_len(len) };
+        Ok(())
+    }
+}
+
+/// Creates the root of the filesystem, deactivated.
+pub(crate) fn create_root() -> Result<Node> {
+    // SAFETY: Called once at boot; the glue keeps the root.
+    let kn = from_err_ptr(unsafe { bindings::container_glue_create_root() })?;
+    // INVARIANT: The root node is never removed.
+    Ok(Node(kn))
 }
 
 pub(crate) fn register_fs() -> Result {
@@ -36,104 +202,9 @@ pub(crate) fn add_builtin_files() -> Result {
     to_result(unsafe { bindings::container_glue_add_builtin_files() })
 }
 
-/// Creates a deactivated directory owned by the caller's fsuid/fsgid.
-pub(crate) fn create_dir(
-    parent: *mut bindings::kernfs_node,
-    name: &CStr,
-    mode: u16,
-) -> Result<*mut bindings::kernfs_node> {
-    // SAFETY: `parent` is a live container directory (the callers hold an
-    // active reference or `TREE` with the parent not removed), and `name`
-    // is NUL-terminated.
-    from_err_ptr(unsafe { bindings::container_glue_create_dir(parent, name.as_char_ptr(), mode) })
-}
-
-/// Creates the control file `cf` in `dir`, deactivated.
-pub(crate) fn create_file(dir: *mut bindings::kernfs_node, cf: FileRef) -> Result {
-    // SAFETY: `dir` is a live container directory (callers hold `TREE`
-    // and the container is in the tree), and `cf` is valid forever.
-    to_result(unsafe { bindings::container_glue_create_file(dir, cf.as_ptr()) })
-}
-
-/// Removes the file `name` from `dir`.
-pub(crate) fn remove_file(dir: *mut bindings::kernfs_node, name: *const u8) {
-    // SAFETY: `dir` is live as in `create_file()`; `name` is the
-    // NUL-terminated name of a registered file.
-    unsafe { bindings::kernfs_remove_by_name_ns(dir, name, core::ptr::null()) };
-}
-
-/// Makes `kn` and everything below it visible.
-pub(crate) fn activate(kn: *mut bindings::kernfs_node) {
-    // SAFETY: `kn` is live (callers hold `TREE` with it in the tree).
-    unsafe { bindings::kernfs_activate(kn) };
-}
-
-/// Removes a node that was never activated.
-pub(crate) fn remove(kn: *mut bindings::kernfs_node) {
-    // SAFETY: `kn` is live; never activated, so no one holds an active
-    // reference that removal would wait for.
-    unsafe { bindings::kernfs_remove(kn) };
-}
-
-/// Removes a directory from within its own rmdir callback.
-pub(crate) fn remove_self(kn: *mut bindings::kernfs_node) {
-    // SAFETY: Called from the rmdir callback of `kn`, whose active
-    // reference kernfs holds: breaking it lets `kernfs_remove()` drain the
-    // other users instead of waiting for this one.
-    unsafe {
-        bindings::kernfs_break_active_protection(kn);
-        bindings::kernfs_remove(kn);
-        bindings::kernfs_unbreak_active_protection(kn);
-    }
-}
-
-pub(crate) fn rename(
-    kn: *mut bindings::kernfs_node,
-    new_parent: *mut bindings::kernfs_node,
-    new_name: &CStr,
-) -> Result {
-    // SAFETY: Both nodes are held active by kernfs around the callback;
-    // the name is NUL-terminated.
-    to_result(unsafe {
-        bindings::kernfs_rename_ns(kn, new_parent, new_name.as_char_ptr(), core::ptr::null())
-    })
-}
-
-pub(crate) fn is_dir(kn: *mut bindings::kernfs_node) -> bool {
-    // SAFETY: `kn` is held active by kernfs around the callback.
-    unsafe { bindings::container_glue_is_dir(kn) }
-}
-
-pub(crate) fn parent(kn: *mut bindings::kernfs_node) -> *mut bindings::kernfs_node {
-    // SAFETY: `kn` is held active by kernfs around the callback; parents
-    // never change in this root (KERNFS_ROOT_INVARIANT_PARENT).
-    unsafe { bindings::container_glue_parent(kn) }
-}
-
-/// A buffer for [`kernfs_path()`].
+/// A buffer for [`Node::path()`].
 pub(crate) fn path_buffer() -> Result<KVec<u8>> {
     Ok(KVec::with_capacity(PATH_MAX, GFP_KERNEL)?)
-}
-
-/// Writes the path of `kn` from the root of the filesystem into `buf`,
-/// a [`path_buffer()`]. Does not sleep, so it works under RCU.
-pub(crate) fn kernfs_path(kn: *mut bindings::kernfs_node, buf: &mut KVec<u8>) -> Result {
-    buf.clear();
-    if buf.spare_capacity_mut().len() < PATH_MAX {
-        return Err(EINVAL);
-    }
-    // SAFETY: The buffer has room for `PATH_MAX` bytes; `kn` is kept
-    // alive by its container, which the caller keeps alive.
-    let len = unsafe {
-        bindings::kernfs_path_from_node(kn, core::ptr::null_mut(), buf.as_mut_ptr(), PATH_MAX)
-    };
-    let len = usize::try_from(len).map_err(|_| Error::from_errno(len))?;
-    if len >= PATH_MAX {
-        return Err(ENAMETOOLONG);
-    }
-    // SAFETY: kernfs wrote `len` bytes (plus a NUL we leave out).
-    unsafe { buf.inc_len(len) };
-    Ok(())
 }
 
 /// Whether the opener of `file`, and the writer, may set the release
@@ -143,16 +214,25 @@ pub(crate) fn may_set_release_agent(file: *mut bindings::file) -> bool {
     unsafe { bindings::container_glue_may_set_release_agent(file) }
 }
 
-/// Sets the container fields of a child that `copy_process()` has not
-/// made visible yet: no lock is needed, nor initialized.
-pub(crate) fn init_child(child: &Task, container: *const Container) {
-    // SAFETY: Only the forking task can reach the child at this point.
+/// Sets the container fields of a task that nobody else can reach: a
+/// child that `copy_process()` has not made visible yet (no lock is
+/// needed, nor initialized), or `init_task` at early boot.
+///
+/// # Safety
+///
+/// No other task may access `child`'s container fields meanwhile.
+pub(crate) unsafe fn init_child(child: &Task, container: *const Container) {
+    // SAFETY: The caller's guarantee.
     unsafe { bindings::container_glue_child_init(child.as_ptr(), container.cast_mut().cast()) };
 }
 
 /// The container pointer of a child that is not visible yet.
-pub(crate) fn child_container(child: &Task) -> *const Container {
-    // SAFETY: As in `init_child()`.
+///
+/// # Safety
+///
+/// As for [`init_child()`].
+pub(crate) unsafe fn child_container(child: &Task) -> *const Container {
+    // SAFETY: The caller's guarantee.
     unsafe { bindings::container_glue_child_container(child.as_ptr()).cast() }
 }
 
@@ -189,17 +269,18 @@ impl TaskExt for Task {
 pub(crate) struct LockedTask<'a>(&'a Task);
 
 impl LockedTask<'_> {
-    /// The raw container pointer; each task holds a reference on it,
-    /// except after `container_exit()`, when it points at the root.
+    /// The raw container pointer, on which the task holds a reference;
+    /// NULL once the task has exited (or before `container_init()`).
     pub(crate) fn container(&self) -> *const Container {
         // SAFETY: The task lock is held (the type invariant).
         unsafe { bindings::container_glue_task_container(self.0.as_ptr()).cast() }
     }
 
-    /// Publishes a new container pointer for RCU readers.
+    /// Publishes a new container pointer for RCU readers: NULL, or a
+    /// container whose reference the caller transfers to the task.
     pub(crate) fn set_container(&self, container: *const Container) {
-        // SAFETY: The task lock is held; the pointer is a container kept
-        // alive by the reference the caller transfers to the task.
+        // SAFETY: The task lock is held; the pointer is NULL or a container
+        // kept alive by the reference the caller transfers to the task.
         unsafe {
             bindings::container_glue_task_set_container(
                 self.0.as_ptr(),
@@ -208,18 +289,17 @@ impl LockedTask<'_> {
         };
     }
 
-    /// Links the task into `container`'s list, or moves it there.
-    ///
-    /// The caller must hold the `members` lock of the container(s) whose
-    /// list changes.
-    pub(crate) fn link(&self, container: &Container) {
-        // SAFETY: The task lock and the list's lock are held.
+    /// Links the task at the end of `container`'s list. The task must not
+    /// be on a list; `members` is the guard of `container`'s lock.
+    pub(crate) fn link(&self, container: &Container, _members: &MembersGuard<'_>) {
+        // SAFETY: The task lock and the list's lock (`members`) are held.
         unsafe { bindings::container_glue_task_link(self.0.as_ptr(), container.task_list()) };
     }
 
-    /// Takes the task off its container's list, if it is on one.
-    pub(crate) fn unlink(&self) {
-        // SAFETY: The task lock and the list's lock are held.
+    /// Takes the task off its container's list, if it is on one;
+    /// `members` is the guard of that container's lock.
+    pub(crate) fn unlink(&self, _members: &MembersGuard<'_>) {
+        // SAFETY: The task lock and the list's lock (`members`) are held.
         unsafe { bindings::container_glue_task_unlink(self.0.as_ptr()) };
     }
 
@@ -233,18 +313,21 @@ impl LockedTask<'_> {
     }
 }
 
-/// Iterates over the tasks on a container's list. The container's
-/// `members` lock must be held for the whole iteration.
+/// Iterates over the tasks on a container's list, with the container's
+/// `members` lock held for the whole iteration.
 pub(crate) struct TaskList<'a> {
     container: &'a Container,
+    _members: &'a MembersGuard<'a>,
     pos: *mut bindings::task_struct,
 }
 
 impl<'a> TaskList<'a> {
-    pub(crate) fn new(container: &'a Container) -> Self {
+    /// `members` is the guard of `container`'s lock.
+    pub(crate) fn new(container: &'a Container, members: &'a MembersGuard<'a>) -> Self {
         Self {
             container,
-            pos: core::ptr::null_mut(),
+            _members: members,
+            pos: ptr::null_mut(),
         }
     }
 }
@@ -253,8 +336,8 @@ impl<'a> Iterator for TaskList<'a> {
     type Item = &'a Task;
 
     fn next(&mut self) -> Option<&'a Task> {
-        // SAFETY: The list is initialized and, with `members` held (the
-        // type's contract), neither it nor its tasks go away.
+        // SAFETY: The list is initialized and, with `members` held, neither
+        // it nor its tasks go away.
         self.pos =
             unsafe { bindings::container_glue_next_task(self.container.task_list(), self.pos) };
         // SAFETY: A listed task is live while the list lock is held;
@@ -320,13 +403,13 @@ pub(crate) fn seq_write(sf: &SeqFile, bytes: &[u8]) {
 pub(crate) fn run_release_agent(mut agent: KVec<u8>, mut path: KVec<u8>) -> Result {
     agent.push(0, GFP_KERNEL)?;
     path.push(0, GFP_KERNEL)?;
-    let mut argv: [*mut c_char; 3] = [agent.as_mut_ptr(), path.as_mut_ptr(), core::ptr::null_mut()];
+    let mut argv: [*mut c_char; 3] = [agent.as_mut_ptr(), path.as_mut_ptr(), ptr::null_mut()];
     let mut envp: [*mut c_char; 3] = [
         c"HOME=/".as_char_ptr().cast_mut(),
         c"PATH=/sbin:/bin:/usr/sbin:/usr/bin"
             .as_char_ptr()
             .cast_mut(),
-        core::ptr::null_mut(),
+        ptr::null_mut(),
     ];
     // SAFETY: `argv` and `envp` are NULL-terminated arrays of
     // NUL-terminated strings that outlive the call; with UMH_WAIT_EXEC the

@@ -9,15 +9,21 @@
 
 use kernel::prelude::*;
 
+/// Longest name of a directory entry (`NAME_MAX`).
+const NAME_MAX: usize = 255;
+
 /// Checks a name given to `mkdir` or `rename`.
 ///
-/// The VFS has already refused empty names, `/`, `.` and `..`; a newline
-/// would make the one-path-per-line output of `/proc/<pid>/container` and
-/// of the release agent ambiguous, so it is refused here, as cgroup v1
-/// does.
+/// The VFS has already refused empty names, `/`, `.` and `..`, but kernfs
+/// does not limit their length; a newline would make the one-path-per-line
+/// output of `/proc/<pid>/container` and of the release agent ambiguous,
+/// so it is refused, as cgroup v1 does.
 pub(crate) fn check_name(name: &[u8]) -> Result {
     if name.is_empty() || name.contains(&b'\n') || name.contains(&b'/') {
         return Err(EINVAL);
+    }
+    if name.len() > NAME_MAX {
+        return Err(ENAMETOOLONG);
     }
     Ok(())
 }
@@ -154,6 +160,8 @@ mod tests {
         assert_eq!(check_name(b"\n"), Err(EINVAL));
         assert_eq!(check_name(b"a/b"), Err(EINVAL));
         assert_eq!(check_name(b""), Err(EINVAL));
+        assert_eq!(check_name(&[b'x'; NAME_MAX]), Ok(()));
+        assert_eq!(check_name(&[b'x'; NAME_MAX + 1]), Err(ENAMETOOLONG));
     }
 
     #[test]

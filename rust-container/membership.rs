@@ -39,7 +39,7 @@ fn put(container: Arc<Container>, was_last: bool) {
 /// was the last task there. The task lock must be held.
 fn leave(task: &LockedTask<'_>, container: &Container) -> bool {
     let mut members = container.members.lock();
-    task.unlink();
+    task.unlink(&members);
     members.count -= 1;
     members.count == 0
 }
@@ -65,7 +65,8 @@ pub(crate) fn fork(parent: &Task, child: &Task) {
         container.members.lock().count += 1;
         Arc::into_raw(container)
     });
-    glue::init_child(child, container);
+    // SAFETY: `copy_process()` has not made the child visible yet.
+    unsafe { glue::init_child(child, container) };
 }
 
 /// `container_post_fork()`: links the now visible child into its
@@ -78,9 +79,9 @@ pub(crate) fn post_fork(child: &Task) {
         }
         // SAFETY: The task holds a reference on its container.
         let container = unsafe { &*container };
-        let _members = container.members.lock();
+        let members = container.members.lock();
         if !task.is_listed() {
-            task.link(container);
+            task.link(container, &members);
         }
     });
 }
@@ -88,11 +89,13 @@ pub(crate) fn post_fork(child: &Task) {
 /// `container_cancel_fork()`: the child of a failed fork gives its
 /// reference back; it was never visible.
 pub(crate) fn cancel_fork(child: &Task) {
-    let container = glue::child_container(child);
+    // SAFETY: The child of a failed fork was never visible.
+    let container = unsafe { glue::child_container(child) };
     if container.is_null() {
         return;
     }
-    glue::init_child(child, core::ptr::null());
+    // SAFETY: As above.
+    unsafe { glue::init_child(child, core::ptr::null()) };
     // SAFETY: The child owned this reference, taken in `fork()`.
     let container = unsafe { Arc::from_raw(container) };
     let was_last = {
@@ -104,18 +107,15 @@ pub(crate) fn cancel_fork(child: &Task) {
 }
 
 /// `container_exit()`: an exiting task leaves its container before it
-/// can be reaped. It points at the root afterwards without a reference;
-/// the root is never freed.
+/// can be reaped. Its pointer is NULL afterwards, which readers show as
+/// the root.
 pub(crate) fn exit(task: &Task) {
-    let Some(root) = container::root() else {
-        return;
-    };
     let (container, was_last) = task.with_task_lock(|task| {
         let container = task.container();
         if container.is_null() {
             return (None, false);
         }
-        task.set_container(Arc::as_ptr(root));
+        task.set_container(core::ptr::null());
         // SAFETY: The task owned this reference (taken at fork or attach).
         let container = unsafe { Arc::from_raw(container) };
         let was_last = leave(task, &container);
@@ -151,7 +151,7 @@ pub(crate) fn attach(
             result = (Some(old), was_last);
         }
         let mut members = target.members.lock();
-        task.link(&target);
+        task.link(&target, &members);
         members.count += 1;
         Ok(result)
     })?;
@@ -177,7 +177,7 @@ pub(crate) fn task_ids(
             capacity = members.count;
             continue;
         }
-        for task in glue::TaskList::new(container) {
+        for task in glue::TaskList::new(container, &members) {
             if task.is_exiting() {
                 continue;
             }
