@@ -9,7 +9,8 @@ source "$(dirname "$0")/lib.sh"
 	die "linux/ has uncommitted changes; commit them first"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-git -C "$KSRC" format-patch -q --no-signature --zero-commit -o "$tmp" containers-base..HEAD
+git -C "$KSRC" -c diff.suppressBlankEmpty=true format-patch -q --no-signature \
+	--zero-commit -o "$tmp" containers-base..HEAD
 rm -f "$TOP"/patches/*.patch
 : >"$TOP/patches/series"
 for f in "$tmp"/*.patch; do
