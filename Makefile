@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # Front door of the process containers project. See README.md.
 #
-#   make run      build what is stale and boot a shell in QEMU
-#   make check    build what is stale and run every test
+#   make run          build what is stale and boot a shell in QEMU
+#   make check        build what is stale and run every test
+#   make check-debug  the same tests on the KASAN/lockdep/kmemleak kernel
 #
-# VARIANT=on|off picks the kernel for run/menuconfig (default on);
+# VARIANT=on|off|debug picks the kernel for run/menuconfig (default on);
 # SCRIPT=FILE makes 'make run' run FILE in the guest instead of a shell.
 
 VARIANT ?= on
@@ -17,7 +18,7 @@ BUILD := build
 all: build
 
 help:
-	@sed -n '2,9s/^# \{0,1\}//p' Makefile
+	@sed -n '2,10s/^# \{0,1\}//p' Makefile
 
 deps:
 	@ci/install-deps.sh
