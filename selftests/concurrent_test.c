@@ -59,8 +59,8 @@
 #include <unistd.h>
 
 #include "../kselftest.h"
+#include "containers_util.h"
 
-#define CROOT "/dev/container"
 #define SUB "conc_test"
 #define SUBPATH CROOT "/" SUB
 #define AGENT "/tmp/conc_test_agent.sh"
@@ -100,7 +100,6 @@ struct shared {
 };
 
 static struct shared *sh;
-static pid_t main_pid;
 static pid_t workers[NWORKERS];
 static char old_agent[PATH_MAX + 2];
 static bool agent_saved;
@@ -124,46 +123,6 @@ static void msg(const char *fmt, ...)
 		l = sizeof(b) - 1;
 	if (write(1, b, l) < 0)
 		return;
-}
-
-static ssize_t write_path(const char *path, const void *buf, size_t len)
-{
-	ssize_t ret;
-	int fd;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = write(fd, buf, len);
-	if (ret < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
-static ssize_t read_path(const char *path, char *buf, size_t size)
-{
-	size_t off = 0;
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	while (off < size - 1) {
-		n = read(fd, buf + off, size - 1 - off);
-		if (n < 0) {
-			n = -errno;
-			close(fd);
-			return n;
-		}
-		if (n == 0)
-			break;
-		off += n;
-	}
-	buf[off] = '\0';
-	close(fd);
-	return off;
 }
 
 static unsigned int rnd(unsigned int *seed, unsigned int n)
@@ -928,7 +887,6 @@ int main(int argc, char **argv)
 	int opt, i, busy = 0, others = 0, ne = 0, bad = 0, exited_ok = 0;
 	struct timespec t0, t1;
 	bool workers_ok = true;
-	struct stat st;
 	unsigned long total = 0;
 
 	while ((opt = getopt(argc, argv, "t:")) != -1) {
@@ -941,13 +899,7 @@ int main(int argc, char **argv)
 	}
 	main_pid = getpid();
 	ksft_print_header();
-	if (geteuid() != 0)
-		ksft_exit_skip("must run as root\n");
-	if (stat(CROOT "/tasks", &st)) {
-		if (access("/proc/self/container", F_OK))
-			ksft_exit_skip("kernel without process containers\n");
-		ksft_exit_fail_msg("the container filesystem is not mounted at " CROOT "\n");
-	}
+	require_containers(CROOT "/tasks");
 	ksft_set_plan(6);
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);

@@ -37,15 +37,14 @@
 #include <unistd.h>
 
 #include "../kselftest.h"
+#include "containers_util.h"
 
-#define CROOT "/dev/container"
 #define DEBUGFS "/sys/kernel/debug"
 #define MAX_NTH 400
 #define MAX_NTH_FORK 3000
 #define NSLEEPERS 10
 #define NREADERS 8
 
-static pid_t main_pid;
 static int nth_fd = -1;
 static char base[64];			/* "fault_test.<pid>" */
 static char bpath[128];		/* CROOT "/" base */
@@ -72,21 +71,6 @@ static struct knob knobs[] = {
 
 /* ---------- helpers ---------- */
 
-static ssize_t write_path(const char *path, const void *buf, size_t len)
-{
-	ssize_t ret;
-	int fd;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = write(fd, buf, len);
-	if (ret < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 static ssize_t read_fd_all(int fd, char *buf, size_t size, size_t chunk)
 {
 	size_t off = 0;
@@ -106,19 +90,6 @@ static ssize_t read_fd_all(int fd, char *buf, size_t size, size_t chunk)
 	}
 	buf[off] = '\0';
 	return off;
-}
-
-static ssize_t read_path(const char *path, char *buf, size_t size)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read_fd_all(fd, buf, size, 0);
-	close(fd);
-	return n;
 }
 
 /* CROOT/base/rel[/file] */
@@ -1130,19 +1101,12 @@ int main(void)
 {
 	char p[64];
 	unsigned int i;
-	struct stat st;
 
 	main_pid = getpid();
 	snprintf(base, sizeof(base), "fault_test.%d", main_pid);
 
 	ksft_print_header();
-	if (geteuid() != 0)
-		ksft_exit_skip("must run as root\n");
-	if (stat(CROOT "/tasks", &st)) {
-		if (access("/proc/self/container", F_OK))
-			ksft_exit_skip("kernel without process containers\n");
-		ksft_exit_fail_msg("the container filesystem is not mounted at " CROOT "\n");
-	}
+	require_containers(CROOT "/tasks");
 	nth_fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
 	if (nth_fd < 0) {
 		snprintf(p, sizeof(p), "/proc/self/task/%ld/fail-nth",

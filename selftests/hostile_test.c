@@ -39,8 +39,8 @@
 #include <unistd.h>
 
 #include "../kselftest.h"
+#include "containers_util.h"
 
-#define CROOT	"/dev/container"
 #define H	CROOT "/hostile"
 #define HT	H "/t"		/* target of tasks writes */
 #define HN	H "/n"		/* target of notify_on_release writes */
@@ -50,7 +50,7 @@
 #define M2	"/tmp/hostile_m2"
 #define OLD_AGENT "/hostile/old"
 
-static pid_t main_pid, kid = -1;
+static pid_t kid = -1;
 static int pid_max;
 static char orig_agent[PATH_MAX + 2];
 static bool have_orig_agent;
@@ -71,20 +71,6 @@ static void bad_state(const char *fmt, ...)
 	va_end(ap);
 }
 
-static ssize_t write_path(const char *path, const void *buf, size_t len)
-{
-	ssize_t ret;
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	ret = write(fd, buf, len);
-	if (ret < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 static int write_str(const char *path, const char *s)
 {
 	ssize_t r = write_path(path, s, strlen(s));
@@ -92,34 +78,9 @@ static int write_str(const char *path, const char *s)
 	return r == (ssize_t)strlen(s) ? 0 : (r < 0 ? (int)-r : EIO);
 }
 
-/* Whole file into BUF (NUL terminated); returns length or -errno. */
-static ssize_t read_into(const char *path, char *buf, size_t size)
-{
-	size_t off = 0;
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	while (off < size - 1) {
-		n = read(fd, buf + off, size - 1 - off);
-		if (n < 0) {
-			n = -errno;
-			close(fd);
-			return n;
-		}
-		if (n == 0)
-			break;
-		off += n;
-	}
-	buf[off] = '\0';
-	close(fd);
-	return off;
-}
-
 static const char *read_s(const char *path)
 {
-	if (read_into(path, rbuf, sizeof(rbuf)) < 0)
+	if (read_path(path, rbuf, sizeof(rbuf)) < 0)
 		return "<unreadable>";
 	return rbuf;
 }
@@ -140,7 +101,7 @@ static const char *proc_container(pid_t pid)
 	static char p[64], out[PATH_MAX + 8];
 
 	snprintf(p, sizeof(p), "/proc/%d/container", pid);
-	if (read_into(p, out, sizeof(out)) < 0)
+	if (read_path(p, out, sizeof(out)) < 0)
 		return "<unreadable>";
 	return out;
 }
@@ -629,7 +590,7 @@ static int bytewise_read(const char *path, const char *want)
 	got[off] = '\0';
 	close(fd);
 	if (!want) {
-		read_into(path, full, sizeof(full));
+		read_path(path, full, sizeof(full));
 		want = full;
 	}
 	if (strcmp(got, want))
@@ -1197,7 +1158,7 @@ static int fn_deep_proc_too_long(void)
 	ssize_t n;
 
 	snprintf(p, sizeof(p), "/proc/%d/container", main_pid);
-	n = read_into(p, b, sizeof(b));
+	n = read_path(p, b, sizeof(b));
 	return n < 0 ? (int)-n : 0;
 }
 
@@ -1480,7 +1441,7 @@ static int race_worker(double end)
 			fprintf(stderr, "# race: attach: %s\n", strerror(errno));
 			bad++;
 		}
-		n = read_into(t, b, sizeof(b));
+		n = read_path(t, b, sizeof(b));
 		if (n <= 0 || atoi(b) != getpid()) {
 			fprintf(stderr, "# race: tasks reads '%s'\n", b);
 			bad++;
@@ -1865,13 +1826,13 @@ static int setup(void)
 	ssize_t n;
 
 	rm_tree(H);
-	n = read_into(AGENT, orig_agent, sizeof(orig_agent));
+	n = read_path(AGENT, orig_agent, sizeof(orig_agent));
 	if (n < 0) {
 		ksft_print_msg("read release_agent: %s\n", strerror(-n));
 		return -1;
 	}
 	have_orig_agent = true;
-	if (read_into("/proc/sys/kernel/pid_max", b, sizeof(b)) <= 0)
+	if (read_path("/proc/sys/kernel/pid_max", b, sizeof(b)) <= 0)
 		return -1;
 	pid_max = atoi(b);
 	if (mkdir(H, 0755) || mkdir(HT, 0755) || mkdir(HN, 0755) ||
@@ -1895,18 +1856,11 @@ static int setup(void)
 int main(void)
 {
 	unsigned int i, n = sizeof(cases) / sizeof(cases[0]);
-	struct stat st;
 	double t0 = now();
 
 	main_pid = getpid();
 	ksft_print_header();
-	if (geteuid() != 0)
-		ksft_exit_skip("must run as root\n");
-	if (stat(CROOT "/tasks", &st)) {
-		if (access("/proc/self/container", F_OK))
-			ksft_exit_skip("kernel without process containers\n");
-		ksft_exit_fail_msg("the container filesystem is not mounted at " CROOT "\n");
-	}
+	require_containers(CROOT "/tasks");
 	ksft_set_plan(n);
 	atexit(cleanup);
 	signal(SIGPIPE, SIG_IGN);

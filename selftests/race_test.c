@@ -35,8 +35,9 @@
 
 #include "../kselftest.h"
 
-#define CROOT "/dev/container"
 #define MAX_CTS 32
+
+#include "containers_util.h"
 
 /* How long the forking process forks (its own clock). */
 #define FORK_LOOP_MS 2000
@@ -46,154 +47,10 @@
 #define EXIT_ROUNDS 200
 #define THREAD_MOVES 1000
 
-static pid_t main_pid;
-static char prefix[32];
-static char *cts[MAX_CTS];
-static int ncts;
 /* Children the current test still has to reap (killed on cleanup). */
 static pid_t live[8];
 
-/* ---------- helpers (shared pattern with tasks_test.c) ---------- */
-
-/*
- * Open PATH, write LEN bytes of BUF in one write(). Returns the write()
- * result, or -errno (open or write failure).
- */
-static ssize_t write_path(const char *path, const void *buf, size_t len)
-{
-	ssize_t ret;
-	int fd;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = write(fd, buf, len);
-	if (ret < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
-/* Read the whole file into BUF (NUL terminated). Returns length or -errno. */
-static ssize_t read_path(const char *path, char *buf, size_t size)
-{
-	size_t off = 0;
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	while (off < size - 1) {
-		n = read(fd, buf + off, size - 1 - off);
-		if (n < 0) {
-			n = -errno;
-			close(fd);
-			return n;
-		}
-		if (n == 0)
-			break;
-		off += n;
-	}
-	buf[off] = '\0';
-	close(fd);
-	return off;
-}
-
-static void ct_path(char *out, size_t n, const char *name, const char *file)
-{
-	if (name && *name)
-		snprintf(out, n, CROOT "/%s%s%s", name, file ? "/" : "",
-			 file ? file : "");
-	else
-		snprintf(out, n, CROOT "%s%s", file ? "/" : "", file ? file : "");
-}
-
-static int ct_create(const char *name)
-{
-	char p[PATH_MAX];
-
-	ct_path(p, sizeof(p), name, NULL);
-	if (mkdir(p, 0755) < 0) {
-		ksft_print_msg("mkdir %s: %s\n", p, strerror(errno));
-		return -1;
-	}
-	if (ncts < MAX_CTS)
-		cts[ncts++] = strdup(name);
-	else
-		ksft_print_msg("too many containers to track: %s\n", name);
-	return 0;
-}
-
-static void ct_forget(const char *name)
-{
-	int i;
-
-	for (i = 0; i < ncts; i++) {
-		if (cts[i] && !strcmp(cts[i], name)) {
-			free(cts[i]);
-			cts[i] = NULL;
-		}
-	}
-	/* Keep creation order; drop the forgotten tail. */
-	while (ncts > 0 && !cts[ncts - 1])
-		ncts--;
-}
-
-/* Move every task of NAME back to the root, then rmdir it (best effort). */
-static int ct_destroy(const char *name)
-{
-	static char buf[1 << 17];
-	char p[PATH_MAX];
-	int tries;
-
-	for (tries = 0; tries < 50; tries++) {
-		char *s, *e;
-
-		ct_path(p, sizeof(p), name, "tasks");
-		if (read_path(p, buf, sizeof(buf)) > 0) {
-			for (s = buf; *s; s = e) {
-				long pid = strtol(s, &e, 10);
-				char w[32];
-				int l;
-
-				if (e == s)
-					break;
-				while (*e == '\n')
-					e++;
-				l = snprintf(w, sizeof(w), "%ld\n", pid);
-				write_path(CROOT "/tasks", w, l);
-			}
-		}
-		ct_path(p, sizeof(p), name, NULL);
-		if (rmdir(p) == 0 || errno == ENOENT) {
-			ct_forget(name);
-			return 0;
-		}
-		usleep(20000);
-	}
-	ksft_print_msg("cleanup: cannot remove %s: %s\n", p, strerror(errno));
-	return -1;
-}
-
-/* Write "<pid>\n" into NAME/tasks. Returns 0 or -errno; checks the count. */
-static int ct_attach(const char *name, pid_t pid)
-{
-	char p[PATH_MAX], w[32];
-	ssize_t ret;
-	int l;
-
-	ct_path(p, sizeof(p), name, "tasks");
-	l = snprintf(w, sizeof(w), "%d\n", pid);
-	ret = write_path(p, w, l);
-	if (ret < 0)
-		return ret;
-	if (ret != l) {
-		ksft_print_msg("write of %d bytes to %s returned %zd\n", l, p, ret);
-		return -EIO;
-	}
-	return 0;
-}
+/* ---------- helpers ---------- */
 
 static void live_add(pid_t pid)
 {
@@ -234,22 +91,7 @@ static void cleanup_all(void)
 		if (live[i] > 0)
 			live_reap(live[i], true);
 	write_path(CROOT "/tasks", "0\n", 2);
-	for (i = ncts - 1; i >= 0; i--)
-		if (cts[i])
-			ct_destroy(cts[i]);
-}
-
-static void name_of(char *out, size_t n, const char *suffix)
-{
-	snprintf(out, n, "%s_%s", prefix, suffix);
-}
-
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+	ct_destroy_all();
 }
 
 /* Number of lines in NAME/tasks, or -1. */
@@ -785,11 +627,6 @@ out:
 			 THREAD_MOVES);
 }
 
-struct test {
-	void (*fn)(void);
-	int results;
-};
-
 static const struct test tests[] = {
 	{ test_fork_vs_attach, 2 },
 	{ test_kill_wait_rmdir, 1 },
@@ -799,40 +636,19 @@ static const struct test tests[] = {
 
 int main(void)
 {
-	unsigned int plan = 0, i;
-	struct stat st;
+	unsigned int plan;
 
 	main_pid = getpid();
 	snprintf(prefix, sizeof(prefix), "race_test.%d", main_pid);
-	for (i = 0; i < ARRAY_SIZE(tests); i++)
-		plan += tests[i].results;
+	plan = tests_plan(tests, ARRAY_SIZE(tests));
 
 	ksft_print_header();
-	if (geteuid() != 0)
-		ksft_exit_skip("must run as root\n");
-	if (stat(CROOT "/tasks", &st)) {
-		/* A kernel with containers must have the filesystem mounted. */
-		if (access("/proc/self/container", F_OK))
-			ksft_exit_skip("kernel without process containers\n");
-		ksft_exit_fail_msg("the container filesystem is not mounted at " CROOT "\n");
-	}
+	require_containers(CROOT "/tasks");
 	ksft_set_plan(plan);
 	atexit(cleanup_all);
 	signal(SIGPIPE, SIG_IGN);
 
-	for (i = 0; i < ARRAY_SIZE(tests); i++) {
-		unsigned int before = ksft_test_num(), done;
-
-		tests[i].fn();
-		done = ksft_test_num() - before;
-		while (done < (unsigned int)tests[i].results) {
-			ksft_test_result_error("test %u reported too few results\n", i);
-			done++;
-		}
-		if (done > (unsigned int)tests[i].results)
-			ksft_print_msg("test %u reported %u results, expected %d\n",
-				       i, done, tests[i].results);
-	}
+	run_tests(tests, ARRAY_SIZE(tests));
 	cleanup_all();
 	ksft_finished();
 }

@@ -36,9 +36,10 @@
 
 #include "../kselftest.h"
 
-#define CROOT "/dev/container"
 #define MAX_CTS 32
 #define MAX_KIDS 16
+
+#include "containers_util.h"
 
 #define AGENT "/tmp/release_test_agent.sh"
 #define AGENT_LOG "/tmp/release_test_agent.log"
@@ -50,316 +51,17 @@
 /* How long to wait for a record that must not come. */
 #define AGENT_NONE_MS 2500
 
-static pid_t main_pid;
-static char prefix[32];
 static char saved_agent[PATH_MAX + 2];
 static bool agent_saved;
 
-struct kid {
-	pid_t pid;
-	int ctl;	/* write a byte to let it exit */
-};
-
-static char *cts[MAX_CTS];
-static int ncts;
-static struct kid *kids[MAX_KIDS];
-
-/* ---------- helpers (shared pattern with tasks_test.c) ---------- */
-
-/*
- * Open PATH, write LEN bytes of BUF in one write(). Returns the write()
- * result, or -errno (open or write failure).
- */
-static ssize_t write_path(const char *path, const void *buf, size_t len)
-{
-	ssize_t ret;
-	int fd;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = write(fd, buf, len);
-	if (ret < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
-/* Read the whole file into BUF (NUL terminated). Returns length or -errno. */
-static ssize_t read_path(const char *path, char *buf, size_t size)
-{
-	size_t off = 0;
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	while (off < size - 1) {
-		n = read(fd, buf + off, size - 1 - off);
-		if (n < 0) {
-			n = -errno;
-			close(fd);
-			return n;
-		}
-		if (n == 0)
-			break;
-		off += n;
-	}
-	buf[off] = '\0';
-	close(fd);
-	return off;
-}
-
-static void ct_path(char *out, size_t n, const char *name, const char *file)
-{
-	if (name && *name)
-		snprintf(out, n, CROOT "/%s%s%s", name, file ? "/" : "",
-			 file ? file : "");
-	else
-		snprintf(out, n, CROOT "%s%s", file ? "/" : "", file ? file : "");
-}
-
-static int ct_create(const char *name)
-{
-	char p[PATH_MAX];
-
-	ct_path(p, sizeof(p), name, NULL);
-	if (mkdir(p, 0755) < 0) {
-		ksft_print_msg("mkdir %s: %s\n", p, strerror(errno));
-		return -1;
-	}
-	if (ncts < MAX_CTS)
-		cts[ncts++] = strdup(name);
-	else
-		ksft_print_msg("too many containers to track: %s\n", name);
-	return 0;
-}
-
-static void ct_forget(const char *name)
-{
-	int i;
-
-	for (i = 0; i < ncts; i++) {
-		if (cts[i] && !strcmp(cts[i], name)) {
-			free(cts[i]);
-			cts[i] = NULL;
-		}
-	}
-	/* Keep creation order; drop the forgotten tail. */
-	while (ncts > 0 && !cts[ncts - 1])
-		ncts--;
-}
-
-/* Move every task of NAME back to the root, then rmdir it (best effort). */
-static int ct_destroy(const char *name)
-{
-	static char buf[1 << 17];
-	char p[PATH_MAX];
-	int tries;
-
-	for (tries = 0; tries < 50; tries++) {
-		char *s, *e;
-
-		ct_path(p, sizeof(p), name, "tasks");
-		if (read_path(p, buf, sizeof(buf)) > 0) {
-			for (s = buf; *s; s = e) {
-				long pid = strtol(s, &e, 10);
-				char w[32];
-				int l;
-
-				if (e == s)
-					break;
-				while (*e == '\n')
-					e++;
-				l = snprintf(w, sizeof(w), "%ld\n", pid);
-				write_path(CROOT "/tasks", w, l);
-			}
-		}
-		ct_path(p, sizeof(p), name, NULL);
-		if (rmdir(p) == 0 || errno == ENOENT) {
-			ct_forget(name);
-			return 0;
-		}
-		usleep(20000);
-	}
-	ksft_print_msg("cleanup: cannot remove %s: %s\n", p, strerror(errno));
-	return -1;
-}
-
-static void kid_register(struct kid *k)
-{
-	int i;
-
-	for (i = 0; i < MAX_KIDS; i++) {
-		if (!kids[i]) {
-			kids[i] = k;
-			return;
-		}
-	}
-}
-
-static void kid_unregister(struct kid *k)
-{
-	int i;
-
-	for (i = 0; i < MAX_KIDS; i++)
-		if (kids[i] == k)
-			kids[i] = NULL;
-}
-
-/*
- * A child that optionally switches to UID and then blocks until the
- * parent writes a byte (or dies).
- */
-static int kid_start(struct kid *k, int uid)
-{
-	int ctl[2], rdy[2];
-	char c;
-
-	k->pid = -1;
-	k->ctl = -1;
-	if (pipe2(ctl, O_CLOEXEC) || pipe2(rdy, O_CLOEXEC)) {
-		ksft_perror("pipe");
-		return -1;
-	}
-	fflush(stdout);
-	k->pid = fork();
-	if (k->pid < 0) {
-		ksft_perror("fork");
-		return -1;
-	}
-	if (k->pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != main_pid)
-			_exit(0);
-		close(ctl[1]);
-		close(rdy[0]);
-		if (uid >= 0 && (setresgid(uid, uid, uid) ||
-				 setresuid(uid, uid, uid)))
-			_exit(1);
-		c = 1;
-		if (write(rdy[1], &c, 1) != 1)
-			_exit(1);
-		close(rdy[1]);
-		while (read(ctl[0], &c, 1) < 0 && errno == EINTR)
-			;
-		_exit(0);
-	}
-	close(ctl[0]);
-	close(rdy[1]);
-	k->ctl = ctl[1];
-	kid_register(k);
-	if (read(rdy[0], &c, 1) != 1) {
-		ksft_print_msg("helper child %d failed to start\n", k->pid);
-		close(rdy[0]);
-		return -1;
-	}
-	close(rdy[0]);
-	return 0;
-}
-
-static void kid_stop(struct kid *k)
-{
-	if (k->pid > 0) {
-		if (k->ctl >= 0 && write(k->ctl, "x", 1) != 1)
-			kill(k->pid, SIGKILL);
-		waitpid(k->pid, NULL, 0);
-	}
-	if (k->ctl >= 0)
-		close(k->ctl);
-	k->pid = -1;
-	k->ctl = -1;
-	kid_unregister(k);
-}
-
-/* Write "<pid>\n" into NAME/tasks. Returns 0 or -errno; checks the count. */
-static int ct_attach(const char *name, pid_t pid)
-{
-	char p[PATH_MAX], w[32];
-	ssize_t ret;
-	int l;
-
-	ct_path(p, sizeof(p), name, "tasks");
-	l = snprintf(w, sizeof(w), "%d\n", pid);
-	ret = write_path(p, w, l);
-	if (ret < 0)
-		return ret;
-	if (ret != l) {
-		ksft_print_msg("write of %d bytes to %s returned %zd\n", l, p, ret);
-		return -EIO;
-	}
-	return 0;
-}
-
-/*
- * Run FN(ARG) in a forked child; the child's return value is its exit
- * status. REP/REPLEN: a report the child fills in, copied back through a
- * pipe. Returns the exit status, or -1 if the child died abnormally.
- */
-static int run_child(int (*fn)(void *arg, void *rep), void *arg, void *rep,
-		     size_t replen)
-{
-	int p[2], status;
-	pid_t pid;
-	ssize_t n;
-
-	if (pipe2(p, O_CLOEXEC))
-		return -1;
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0) {
-		close(p[0]);
-		close(p[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		int rc;
-
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		close(p[0]);
-		rc = fn(arg, rep);
-		if (replen && write(p[1], rep, replen) != (ssize_t)replen)
-			_exit(125);
-		_exit(rc);
-	}
-	close(p[1]);
-	n = replen ? read(p[0], rep, replen) : 0;
-	close(p[0]);
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	if (replen && n != (ssize_t)replen) {
-		ksft_print_msg("child %d sent no report\n", pid);
-		return -1;
-	}
-	if (!WIFEXITED(status)) {
-		ksft_print_msg("child %d died with signal %d\n", pid,
-			       WTERMSIG(status));
-		return -1;
-	}
-	return WEXITSTATUS(status);
-}
+/* ---------- helpers ---------- */
 
 static void cleanup_all(void)
 {
-	int i;
-
 	if (getpid() != main_pid)
 		return;
-	for (i = 0; i < MAX_KIDS; i++) {
-		if (kids[i] && kids[i]->pid > 0) {
-			kill(kids[i]->pid, SIGKILL);
-			waitpid(kids[i]->pid, NULL, 0);
-			kids[i]->pid = -1;
-			if (kids[i]->ctl >= 0)
-				close(kids[i]->ctl);
-			kids[i]->ctl = -1;
-		}
-		kids[i] = NULL;
-	}
-	for (i = ncts - 1; i >= 0; i--)
-		if (cts[i])
-			ct_destroy(cts[i]);
+	kids_kill_all();
+	ct_destroy_all();
 	if (agent_saved) {
 		/* An empty value is written as "\n". */
 		char w[PATH_MAX + 2];
@@ -372,11 +74,6 @@ static void cleanup_all(void)
 	}
 	unlink(AGENT);
 	unlink(AGENT_LOG);
-}
-
-static void name_of(char *out, size_t n, const char *suffix)
-{
-	snprintf(out, n, "%s_%s", prefix, suffix);
 }
 
 static int set_notify(const char *name, int val)
@@ -393,14 +90,6 @@ static int set_notify(const char *name, int val)
 		return -1;
 	}
 	return 0;
-}
-
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
 }
 
 /* ---------- the agent and its log ---------- */
@@ -1031,11 +720,6 @@ out:
 	ksft_test_result(ok, "release_agent: set again after being empty, the agent runs again\n");
 }
 
-struct test {
-	void (*fn)(void);
-	int results;
-};
-
 static const struct test tests[] = {
 	{ test_agent_set_and_read, 1 },
 	{ test_release_last_exit, 1 },
@@ -1052,24 +736,15 @@ static const struct test tests[] = {
 
 int main(void)
 {
-	unsigned int plan = 0, i;
-	struct stat st;
+	unsigned int plan;
 	ssize_t n;
 
 	main_pid = getpid();
 	snprintf(prefix, sizeof(prefix), "release_test.%d", main_pid);
-	for (i = 0; i < ARRAY_SIZE(tests); i++)
-		plan += tests[i].results;
+	plan = tests_plan(tests, ARRAY_SIZE(tests));
 
 	ksft_print_header();
-	if (geteuid() != 0)
-		ksft_exit_skip("must run as root\n");
-	if (stat(CROOT "/release_agent", &st)) {
-		/* A kernel with containers must have the filesystem mounted. */
-		if (access("/proc/self/container", F_OK))
-			ksft_exit_skip("kernel without process containers\n");
-		ksft_exit_fail_msg("the container filesystem is not mounted at " CROOT "\n");
-	}
+	require_containers(CROOT "/release_agent");
 	n = read_path(CROOT "/release_agent", saved_agent, sizeof(saved_agent));
 	if (n < 0)
 		ksft_exit_fail_msg("cannot read " CROOT "/release_agent: %s\n",
@@ -1082,19 +757,7 @@ int main(void)
 	atexit(cleanup_all);
 	signal(SIGPIPE, SIG_IGN);
 
-	for (i = 0; i < ARRAY_SIZE(tests); i++) {
-		unsigned int before = ksft_test_num(), done;
-
-		tests[i].fn();
-		done = ksft_test_num() - before;
-		while (done < (unsigned int)tests[i].results) {
-			ksft_test_result_error("test %u reported too few results\n", i);
-			done++;
-		}
-		if (done > (unsigned int)tests[i].results)
-			ksft_print_msg("test %u reported %u results, expected %d\n",
-				       i, done, tests[i].results);
-	}
+	run_tests(tests, ARRAY_SIZE(tests));
 	cleanup_all();
 	ksft_finished();
 }
