@@ -825,6 +825,36 @@ static int setup(void)
 	return 0;
 }
 
+/* Whether an agent started during the stress is still running. */
+static bool agent_running(void)
+{
+	struct dirent *de;
+	bool found = false;
+	DIR *d = opendir("/proc");
+
+	if (!d)
+		return false;
+	while (!found && (de = readdir(d))) {
+		char f[300], cmd[256];
+		ssize_t n;
+		int i;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(f, sizeof(f), "/proc/%s/cmdline", de->d_name);
+		n = read_path(f, cmd, sizeof(cmd) - 1);
+		if (n <= 0)
+			continue;
+		for (i = 0; i < n; i++)
+			if (!cmd[i])
+				cmd[i] = ' ';
+		cmd[n] = 0;
+		found = strstr(cmd, AGENT) != NULL;
+	}
+	closedir(d);
+	return found;
+}
+
 /* Result 5: an emptied notify_on_release container is reported. */
 static bool final_release(void)
 {
@@ -834,6 +864,13 @@ static bool final_release(void)
 	pid_t pid;
 	bool ok = false;
 
+	/*
+	 * An agent started for the stress's c7 and still running would
+	 * remove the new c7 too: its rmdir names the same path. Releases
+	 * queued for containers removed since do not start an agent.
+	 */
+	for (i = 0; i < 200 && agent_running(); i++)
+		usleep(50000);
 	path_str(p, sizeof(p), &c, true);
 	if (mkdir(p, 0755)) {
 		ksft_print_msg("mkdir %s: %s\n", p, strerror(errno));
