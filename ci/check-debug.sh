@@ -7,17 +7,7 @@
 source "$(dirname "$0")/lib.sh"
 
 results=$BUILD_ROOT/results
-fail_early() {
-	echo "0 passed, 1 failed, 0 skipped"
-	exit 1
-}
-
-"$TOP/ci/install-deps.sh" || fail_early
-out=$(python3 "$TOP/ci/test_ktap_summary.py" 2>&1) || { echo "$out"; fail_early; }
-"$TOP/ci/fetch-kernel.sh" || fail_early
-"$TOP/ci/prepare-tree.sh" || fail_early
-"$TOP/ci/build-kernel.sh" debug || fail_early
-"$TOP/qemu/mkinitramfs.sh" "$BUILD_ROOT/initramfs.cpio.gz" || fail_early
+prepare_test_run debug
 
 rm -rf "$results/debug"
 log "booting kernel-debug: all kselftests, then a kmemleak scan"

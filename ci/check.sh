@@ -8,20 +8,7 @@
 source "$(dirname "$0")/lib.sh"
 
 results=$BUILD_ROOT/results
-fail_early() {
-	# A step before the tests failed: still end with the counting line.
-	echo "0 passed, 1 failed, 0 skipped"
-	exit 1
-}
-
-"$TOP/ci/install-deps.sh" || fail_early
-# The summariser decides pass or fail; prove first that it can fail.
-out=$(python3 "$TOP/ci/test_ktap_summary.py" 2>&1) || { echo "$out"; fail_early; }
-"$TOP/ci/fetch-kernel.sh" || fail_early
-"$TOP/ci/prepare-tree.sh" || fail_early
-"$TOP/ci/build-kernel.sh" on || fail_early
-"$TOP/ci/build-kernel.sh" off || fail_early
-"$TOP/qemu/mkinitramfs.sh" "$BUILD_ROOT/initramfs.cpio.gz" || fail_early
+prepare_test_run on off
 
 rm -rf "$results"
 log "booting kernel-on: all kselftests"

@@ -71,3 +71,23 @@ variant_make() {
 	KMAKE=(make -C "$KSRC" "$cc" ${llvm:+"$llvm"} -j"$(nproc)")
 }
 variant_dir() { echo "$BUILD_ROOT/kernel-$1"; }
+
+# The steps before a test run: dependencies, the summariser's self-test
+# (it decides pass or fail, so it must be able to fail), the tree, the
+# kernels given as arguments and the initramfs. A failure still ends with
+# the counting line, as a run of the tests would.
+prepare_test_run() {
+	local variant out
+	fail_early() {
+		echo "0 passed, 1 failed, 0 skipped"
+		exit 1
+	}
+	"$TOP/ci/install-deps.sh" || fail_early
+	out=$(python3 "$TOP/ci/test_ktap_summary.py" 2>&1) || { echo "$out"; fail_early; }
+	"$TOP/ci/fetch-kernel.sh" || fail_early
+	"$TOP/ci/prepare-tree.sh" || fail_early
+	for variant in "$@"; do
+		"$TOP/ci/build-kernel.sh" "$variant" || fail_early
+	done
+	"$TOP/qemu/mkinitramfs.sh" "$BUILD_ROOT/initramfs.cpio.gz" || fail_early
+}
