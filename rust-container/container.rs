@@ -22,7 +22,7 @@ use kernel::{
     prelude::*,
     sync::{
         atomic::{ordering::Relaxed, Atomic},
-        new_spinlock, rcu, Arc, ArcBorrow, GlobalLockedBy, SetOnce, SpinLock, SpinLockGuard,
+        new_spinlock, Arc, ArcBorrow, GlobalLockedBy, SetOnce, SpinLock, SpinLockGuard,
     },
     types::Opaque,
     workqueue::{self, impl_has_work, new_work, Work},
@@ -117,6 +117,10 @@ pub(crate) struct Container {
     children: GlobalLockedBy<KVec<Arc<Container>>, TREE>,
     #[pin]
     pub(crate) release_work: Work<Container>,
+    /// Drops the tree's reference a grace period after rmdir (see
+    /// [`drop_removed()`]); queued at most once.
+    #[pin]
+    free_work: Opaque<bindings::rcu_work>,
 }
 
 // SAFETY: The task list is only touched under `members`; everything else
@@ -161,6 +165,8 @@ impl Container {
                 task_list <- Opaque::ffi_init(|slot| unsafe { bindings::INIT_LIST_HEAD(slot) }),
                 children: GlobalLockedBy::new(KVec::new()),
                 release_work <- new_work!("Container::release_work"),
+                // Initialized by the glue when it is queued.
+                free_work: Opaque::uninit(),
             }),
             GFP_KERNEL,
         );
@@ -428,15 +434,37 @@ pub(crate) unsafe fn rmdir(kn: Node) -> Result<Arc<Container>> {
     Ok(tree_ref)
 }
 
-/// rmdir, last step: drops the tree's reference on a removed container.
+/// rmdir, last step: drops the tree's reference on a removed container
+/// once a grace period has passed, without waiting for it.
 ///
 /// Readers of a task's container pointer work under RCU only; every task
 /// moved its pointer away before the container's count could reach zero,
-/// the condition of rmdir, so once a grace period has passed nothing can
-/// see the container any more.
+/// the condition of rmdir, so after a grace period nothing can see the
+/// container through a task any more. The drop runs from a work item,
+/// not from an RCU callback, because putting the kernfs node must not
+/// happen in softirq context.
 pub(crate) fn drop_removed(tree_ref: Arc<Container>) {
-    rcu::synchronize_rcu();
-    drop(tree_ref);
+    let work = tree_ref.free_work.get();
+    // Handed over to `free_after_grace_period()`, which takes it back.
+    let _ = Arc::into_raw(tree_ref);
+    // SAFETY: `work` belongs to a container that the reference leaked
+    // above keeps alive until the work has run. rmdir succeeds once per
+    // container, so the work is queued at most once.
+    unsafe { bindings::container_glue_queue_rcu_free(work) };
+}
+
+/// Completes [`drop_removed()`] after the grace period.
+///
+/// # Safety
+///
+/// `work` is the `free_work` of a container queued by [`drop_removed()`],
+/// and this is its only run.
+pub(crate) unsafe fn free_after_grace_period(work: *mut bindings::rcu_work) {
+    // SAFETY: By the caller's guarantee, `work` is the `free_work` field
+    // of a `Container` inside an `Arc`.
+    let container = unsafe { kernel::container_of!(Opaque::cast_from(work), Container, free_work) };
+    // SAFETY: The reference that `drop_removed()` leaked; taken back once.
+    drop(unsafe { Arc::from_raw(container) });
 }
 
 /// rename: renames a container directory within its parent.

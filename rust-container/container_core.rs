@@ -229,6 +229,18 @@ pub unsafe extern "C" fn container_kf_rmdir(kn: *mut bindings::kernfs_node) -> c
     }
 }
 
+/// Work function of a removed container's `free_work`, run by the glue
+/// a grace period after rmdir.
+///
+/// # Safety
+///
+/// `work` was queued by `container::drop_removed()` and runs once.
+#[export]
+pub unsafe extern "C" fn container_free_rcu_work(work: *mut bindings::rcu_work) {
+    // SAFETY: The caller's guarantee.
+    unsafe { container::free_after_grace_period(work) };
+}
+
 /// kernfs `rename`.
 ///
 /// # Safety

@@ -209,6 +209,22 @@ bool container_glue_may_set_release_agent(struct file *file)
 	       capable(CAP_SYS_ADMIN);
 }
 
+static void container_rcu_free_workfn(struct work_struct *work)
+{
+	container_free_rcu_work(to_rcu_work(work));
+}
+
+/*
+ * rmdir hands the tree's reference on a removed container to a work item
+ * that runs after a grace period: no rmdir waits for one, and the final
+ * kernfs_put() runs in process context.
+ */
+void container_glue_queue_rcu_free(struct rcu_work *rwork)
+{
+	INIT_RCU_WORK(rwork, container_rcu_free_workfn);
+	queue_rcu_work(system_dfl_wq, rwork);
+}
+
 /* A child in copy_process() is not visible: no lock, nor RCU, needed. */
 void container_glue_child_init(struct task_struct *child,
 			       struct container *cont)

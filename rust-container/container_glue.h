@@ -15,6 +15,7 @@
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/umh.h>
+#include <linux/workqueue.h>
 
 /* Statfs magic of the container filesystem: "cont". */
 #define CONTAINER_SUPER_MAGIC	0x636f6e74
@@ -28,6 +29,7 @@ int container_kf_rename(struct kernfs_node *kn, struct kernfs_node *new_parent,
 int container_kf_seq_show(struct seq_file *sf, void *v);
 ssize_t container_kf_write(struct kernfs_open_file *of, char *buf,
 			   size_t nbytes, loff_t off);
+void container_free_rcu_work(struct rcu_work *rwork);
 
 /* The built-in control files, implemented in Rust. */
 void *container_tasks_seq_start(struct seq_file *sf, loff_t *pos);
@@ -56,6 +58,7 @@ bool container_glue_is_dir(struct kernfs_node *kn);
 struct kernfs_node *container_glue_parent(struct kernfs_node *kn);
 struct kernfs_open_file *container_glue_seq_to_of(struct seq_file *sf);
 bool container_glue_may_set_release_agent(struct file *file);
+void container_glue_queue_rcu_free(struct rcu_work *rwork);
 
 void container_glue_child_init(struct task_struct *child,
 			       struct container *cont);

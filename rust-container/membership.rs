@@ -7,8 +7,9 @@
 //! published with `rcu_assign_pointer()`. The pointer is moved away from
 //! a container before that container's count drops, so a container whose
 //! count is zero (the condition of rmdir) can only still be seen by RCU
-//! readers that started earlier, which rmdir waits for. Fork and exit
-//! take no global lock; attach never waits for a grace period.
+//! readers that started earlier, which the freeing of a removed container
+//! waits for. Fork and exit take no global lock; attach never waits for a
+//! grace period.
 
 use crate::{
     container::{self, Container},
