@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Configure and build one kernel variant out of tree:
-#   ci/build-kernel.sh on|off|debug [--config-only|--menuconfig]
+#   ci/build-kernel.sh on|off|debug|cgroups [--config-only|--menuconfig]
 # The config is tinyconfig + kconfig-fragments/64bit.config + the variant's
 # fragments (see variant_fragments in lib.sh). It is generated in a scratch
 # directory and copied into the build directory only when it changed, so
 # an unchanged setup rebuilds nothing.
 source "$(dirname "$0")/lib.sh"
 
-variant=${1:?usage: build-kernel.sh on|off|debug [--config-only]}
+variant=${1:?usage: build-kernel.sh on|off|debug|cgroups [--config-only]}
 O=$(variant_dir "$variant")
 S=$O.config-scratch
 FRAG=$TOP/kconfig-fragments

@@ -54,7 +54,8 @@ variant_fragments() {
 	on) echo "qemu-base.config containers-on.config" ;;
 	off) echo "qemu-base.config containers-off.config" ;;
 	debug) echo "qemu-base.config containers-on.config debug.config" ;;
-	*) die "unknown kernel variant '$1' (on, off or debug)" ;;
+	cgroups) echo "qemu-base.config containers-off.config benchmark-cgroups.config" ;;
+	*) die "unknown kernel variant '$1' (on, off, debug or cgroups)" ;;
 	esac
 }
 
