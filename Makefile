@@ -4,6 +4,8 @@
 #   make run          build what is stale and boot a shell in QEMU
 #   make check        build what is stale and run every test
 #   make check-debug  the same tests on the KASAN/lockdep/kmemleak kernel
+#   make bench        what containers cost, against no grouping and cgroups
+#                     (BENCHMARKS.md; about NN minutes)
 #
 # VARIANT=on|off|debug|cgroups picks the kernel for run/menuconfig (default on);
 # SCRIPT=FILE makes 'make run' run FILE in the guest instead of a shell.
@@ -12,13 +14,13 @@ VARIANT ?= on
 SCRIPT ?=
 BUILD := build
 
-.PHONY: all deps fetch tree build kernel initramfs run check check-debug menuconfig \
+.PHONY: all deps fetch tree build kernel initramfs run check check-debug bench menuconfig \
 	export-series checkpatch clean distclean help
 
 all: build
 
 help:
-	@sed -n '2,10s/^# \{0,1\}//p' Makefile
+	@sed -n '2,12s/^# \{0,1\}//p' Makefile
 
 deps:
 	@ci/install-deps.sh
@@ -45,6 +47,9 @@ check:
 
 check-debug:
 	@ci/check-debug.sh
+
+bench:
+	@ci/bench.sh
 
 menuconfig: tree
 	@ci/build-kernel.sh $(VARIANT) --menuconfig

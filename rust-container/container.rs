@@ -114,7 +114,10 @@ pub(crate) struct Container {
     /// protected by `members`.
     #[pin]
     task_list: Opaque<bindings::list_head>,
+    /// Unordered, so that rmdir removes from it in constant time.
     children: GlobalLockedBy<KVec<Arc<Container>>, TREE>,
+    /// Where this container is in its parent's `children`.
+    sibling_index: GlobalLockedBy<usize, TREE>,
     #[pin]
     pub(crate) release_work: Work<Container>,
     /// Drops the tree's reference a grace period after rmdir (see
@@ -164,6 +167,7 @@ impl Container {
                 // SAFETY: `INIT_LIST_HEAD` initializes the list head in place.
                 task_list <- Opaque::ffi_init(|slot| unsafe { bindings::INIT_LIST_HEAD(slot) }),
                 children: GlobalLockedBy::new(KVec::new()),
+                sibling_index: GlobalLockedBy::new(0),
                 release_work <- new_work!("Container::release_work"),
                 // Initialized by the glue when it is queued.
                 free_work: Opaque::uninit(),
@@ -346,11 +350,9 @@ pub(crate) fn add_file(cf: FileRef) -> Result {
 /// Checks that a container named `name` below `parent` has a path that
 /// `/proc/<pid>/container` and the release agent can show whole.
 fn check_path_fits(parent: &Container, name: &CStr) -> Result {
-    let mut path = glue::path_buffer()?;
-    parent.path(&mut path)?;
-    // "/" + name, after a parent path that is not just "/".
-    let parent_len = if parent.is_root() { 0 } else { path.len() };
-    if parent_len + 1 + name.to_bytes().len() >= glue::PATH_MAX - 1 {
+    // "/" + name after the parent's path, whose length counts the root's
+    // as zero.
+    if parent.kn.path_len() + 1 + name.to_bytes().len() >= glue::PATH_MAX - 1 {
         return Err(ENAMETOOLONG);
     }
     Ok(())
@@ -389,6 +391,8 @@ pub(crate) fn mkdir(parent: ArcBorrow<'_, Container>, name: &CStr, mode: u16) ->
             return Err(e);
         }
     }
+    let index = parent.children.as_ref(&tree).len();
+    *child.sibling_index.as_mut(&mut tree) = index;
     let _ = parent
         .children
         .as_mut(&mut tree)
@@ -416,13 +420,22 @@ pub(crate) unsafe fn rmdir(kn: Node) -> Result<Arc<Container>> {
         if !container.is_unused(&tree) {
             return Err(EBUSY);
         }
-        container.removed.store(true, Relaxed);
+        let index = *container.sibling_index.as_ref(&tree);
         let siblings = parent.children.as_mut(&mut tree);
-        let index = siblings
-            .iter()
-            .position(|c| core::ptr::eq(&**c, &*container))
-            .ok_or(ENOENT)?;
-        let tree_ref = siblings.remove(index).map_err(|_| ENOENT)?;
+        if !siblings
+            .get(index)
+            .is_some_and(|c| core::ptr::eq(&**c, &*container))
+        {
+            return Err(ENOENT);
+        }
+        // The last sibling fills the hole.
+        let last = siblings.len() - 1;
+        siblings.swap(index, last);
+        let tree_ref = siblings.pop().ok_or(ENOENT)?;
+        if let Some(moved) = siblings.get(index).cloned() {
+            *moved.sibling_index.as_mut(&mut tree) = index;
+        }
+        container.removed.store(true, Relaxed);
         let release = parent.should_release(&tree).then(|| parent.clone());
         (tree_ref, release)
     };

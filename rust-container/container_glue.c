@@ -192,6 +192,24 @@ struct kernfs_node *container_glue_parent(struct kernfs_node *kn)
 	return rcu_dereference_check(kn->__parent, true);
 }
 
+/*
+ * One walk up, where kernfs_path_from_node() walks up once per level and
+ * formats every name: mkdir checks this length at every depth.
+ */
+size_t container_glue_path_len(struct kernfs_node *kn)
+{
+	struct kernfs_node *parent;
+	size_t len = 0;
+
+	rcu_read_lock();
+	while ((parent = rcu_dereference(kn->__parent))) {
+		len += strlen(rcu_dereference(kn->name)) + 1;
+		kn = parent;
+	}
+	rcu_read_unlock();
+	return len;
+}
+
 struct kernfs_open_file *container_glue_seq_to_of(struct seq_file *sf)
 {
 	return sf->private;

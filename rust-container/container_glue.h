@@ -56,6 +56,7 @@ int container_glue_create_file(struct kernfs_node *dir,
 			       const struct container_file *cf);
 bool container_glue_is_dir(struct kernfs_node *kn);
 struct kernfs_node *container_glue_parent(struct kernfs_node *kn);
+size_t container_glue_path_len(struct kernfs_node *kn);
 struct kernfs_open_file *container_glue_seq_to_of(struct seq_file *sf);
 bool container_glue_may_set_release_agent(struct file *file);
 void container_glue_queue_rcu_free(struct rcu_work *rwork);

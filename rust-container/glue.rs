@@ -159,6 +159,15 @@ impl Node {
         })
     }
 
+    /// Length of the node's path from the root of the filesystem:
+    /// `/a/b` is 4, the root is 0. Names and parents of container nodes
+    /// change only under the tree lock, which the caller holds for a
+    /// lasting answer.
+    pub(crate) fn path_len(self) -> usize {
+        // SAFETY: The node is live (type invariant).
+        unsafe { bindings::container_glue_path_len(self.0) }
+    }
+
     /// Writes the path of the node from the root of the filesystem into
     /// `buf`, a [`path_buffer()`]. Does not sleep, so it works under RCU.
     /// A path that does not fit is `ENAMETOOLONG`.

@@ -189,7 +189,62 @@ pub(crate) fn task_ids(
             }
         }
         drop(members);
-        ids.sort_unstable();
+        sort_ids(&mut ids);
         return Ok(ids);
+    }
+}
+
+/// Sorts thread ids taken in list order. Tasks join a list mostly in the
+/// order they were created, and pids are handed out cyclically, so the
+/// ids are usually one ascending run, or two when the pid counter wrapped
+/// between them: both take one pass instead of a sort.
+fn sort_ids(ids: &mut [i32]) {
+    let Some(wrap) = ids.windows(2).position(|w| w[0] > w[1]) else {
+        return;
+    };
+    let wrapped_once = ids[wrap + 1..].windows(2).all(|w| w[0] < w[1]);
+    if wrapped_once && ids[ids.len() - 1] < ids[0] {
+        ids.rotate_left(wrap + 1);
+    } else {
+        ids.sort_unstable();
+    }
+}
+
+#[kunit_tests(container_task_ids)]
+mod tests {
+    use super::*;
+
+    fn sorted(mut ids: [i32; 6]) -> [i32; 6] {
+        sort_ids(&mut ids);
+        ids
+    }
+
+    #[test]
+    fn ascending_ids_stay() {
+        assert_eq!(sorted([1, 2, 3, 5, 8, 13]), [1, 2, 3, 5, 8, 13]);
+        let mut none: [i32; 0] = [];
+        sort_ids(&mut none);
+        let mut one = [7];
+        sort_ids(&mut one);
+        assert_eq!(one, [7]);
+    }
+
+    #[test]
+    fn ids_after_a_pid_wrap_are_rotated() {
+        assert_eq!(
+            sorted([32760, 32765, 300, 301, 302, 400]),
+            [300, 301, 302, 400, 32760, 32765]
+        );
+        assert_eq!(sorted([9, 1, 2, 3, 4, 5]), [1, 2, 3, 4, 5, 9]);
+        assert_eq!(sorted([2, 3, 4, 5, 6, 1]), [1, 2, 3, 4, 5, 6]);
+    }
+
+    #[test]
+    fn other_orders_are_sorted() {
+        // Two runs that overlap: not a rotation.
+        assert_eq!(sorted([5, 10, 20, 6, 7, 30]), [5, 6, 7, 10, 20, 30]);
+        // Three runs.
+        assert_eq!(sorted([5, 1, 9, 2, 8, 3]), [1, 2, 3, 5, 8, 9]);
+        assert_eq!(sorted([6, 5, 4, 3, 2, 1]), [1, 2, 3, 4, 5, 6]);
     }
 }

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make bench: what containers cost, against no grouping and against
+# cgroups. Builds what is stale of three kernels from the same tree and
+# fragments (baseline: kernel-off, containers: kernel-on, peer:
+# kernel-cgroups), then boots them in turn, PC_BENCH_BOOTS times each
+# (default 3), under QEMU -icount on one CPU, running container_bench
+# through ci/bench-guest.sh. ci/bench-report.py prints the report and
+# writes it, with the raw figures, to build/bench/.
+# See BENCHMARKS.md for the method and what the figures mean.
+#   PC_BENCH_BOOTS=N      boots per kernel (at least 3 for a report)
+#   PC_BENCH_SCALE=tiny   tiny counts: checks the pipeline in minutes
+source "$(dirname "$0")/lib.sh"
+
+boots=${PC_BENCH_BOOTS:-3}
+scale=${PC_BENCH_SCALE:-full}
+kernels=(off on cgroups)
+bench=$BUILD_ROOT/bench
+run=$bench/runs/$(date -u +%Y%m%d-%H%M%S)
+
+[[ $boots =~ ^[1-9][0-9]*$ ]] || die "PC_BENCH_BOOTS must be a positive number"
+case $scale in full | tiny) ;; *) die "PC_BENCH_SCALE must be full or tiny" ;; esac
+
+"$TOP/ci/install-deps.sh"
+"$TOP/ci/fetch-kernel.sh"
+"$TOP/ci/prepare-tree.sh"
+for k in "${kernels[@]}"; do
+	"$TOP/ci/build-kernel.sh" "$k"
+done
+"$TOP/qemu/mkinitramfs.sh" "$BUILD_ROOT/initramfs.cpio.gz"
+
+# Interleaved, so that a slow spell of the host spreads over all kernels
+# instead of landing on one of them.
+mkdir -p "$run"
+for round in $(seq 1 "$boots"); do
+	for k in "${kernels[@]}"; do
+		log "boot $round of $boots: kernel-$k"
+		out=$run/$k-$round
+		"$TOP/qemu/run" --variant "$k" --script "$TOP/ci/bench-guest.sh" \
+			--cpus 1 --memory 3072 --icount --timeout 1800 \
+			--append "pc.bench_scale=$scale" --out "$out" >/dev/null ||
+			die "the benchmark failed on kernel-$k (console: $out/console.log)"
+	done
+done
+
+previous=()
+[ -f "$bench/latest.json" ] && previous=(--previous "$bench/latest.json")
+python3 "$TOP/ci/bench-report.py" --run "$run" --scale "$scale" \
+	--json "$run/results.json" --markdown "$run/report.md" "${previous[@]}"
+# Only full runs are the reference that the next run compares with.
+if [ "$scale" = full ]; then
+	cp "$run/results.json" "$bench/latest.json"
+	cp "$run/report.md" "$bench/report.md"
+fi
+log "report: $run/report.md (raw figures and consoles: $run)"

@@ -1,0 +1,79 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Keeps the benchmark program (container_bench, run by 'make bench') from
+# rotting: it runs once with tiny counts, with and without the container
+# filesystem, and must print every figure it promises, leave no group
+# behind and refuse a bad command line. Nothing here is timed; the
+# figures themselves mean nothing at this scale.
+
+DIR=$(dirname "$(readlink -f "$0")")
+. "$DIR/../kselftest/ktap_helpers.sh"
+
+BENCH=$DIR/container_bench
+CROOT=/dev/container
+OUT=/tmp/bench_smoke.$$
+
+ktap_print_header
+if ! grep -qw container /proc/filesystems; then
+	ktap_skip_all "kernel without CONFIG_CONTAINERS"
+	exit "$KSFT_SKIP"
+fi
+ktap_set_plan 9
+
+# The rows of the tiny scale (see tiny_scale in container_bench.c).
+ROWS_NONE="fork_exit.root:ns thread.root:ns"
+ROWS_CONTAINER="mkdir.siblings:ns memory.slab:bytes memory.total:bytes
+rmdir.siblings:ns mkdir.chain10:ns rmdir.chain10:ns $ROWS_NONE
+fork_exit.deep3:ns thread.deep3:ns fork_exit.notify:ns thread.notify:ns
+attach.move:ns tasks_read.quiet10:ns tasks_read.quiet20:ns
+tasks_read.quiet30:ns tasks_read.busy10:ns tasks_read.busy20:ns
+tasks_read.busy30:ns"
+
+# rows_ok FILE ROWS: FILE has each of ROWS, once, with its unit, and no
+# other figure.
+rows_ok() {
+	_n=0
+	for _row in $2; do
+		_key=${_row%:*}
+		_unit=${_row#*:}
+		if [ "$(grep -c "^pc-bench $_key -\{0,1\}[0-9][0-9]* $_unit\$" "$1")" != 1 ]; then
+			ktap_print_msg "no single '$_key' figure in $_unit"
+			return 1
+		fi
+		_n=$((_n + 1))
+	done
+	[ "$(grep -c '^pc-bench ' "$1")" = "$_n" ] &&
+		grep -qx "pc-bench-done $_n" "$1"
+}
+
+# times_positive FILE: every time figure is above zero.
+times_positive() {
+	! grep '^pc-bench .* ns$' "$1" | awk '$3 <= 0 { bad = 1 } END { exit !bad }'
+}
+
+for fs in none container; do
+	if [ $fs = none ]; then rows=$ROWS_NONE; else rows=$ROWS_CONTAINER; fi
+	"$BENCH" --fs $fs --root $CROOT --scale tiny >"$OUT" 2>&1
+	status=$?
+	if [ $status = 0 ] && ! grep -q pc-bench-error "$OUT"; then
+		ktap_test_pass "--fs $fs: the tiny run completes"
+	else
+		ktap_print_msg "exit status $status: $(cat "$OUT")"
+		ktap_test_fail "--fs $fs: the tiny run completes"
+	fi
+	ktap_test_result "--fs $fs: every figure is printed once with its unit" rows_ok "$OUT" "$rows"
+	ktap_test_result "--fs $fs: every time is above zero" times_positive "$OUT"
+done
+
+left=$(ls "$CROOT" | grep '^bench_')
+ktap_test_result "no benchmark group is left behind" [ -z "$left" ]
+ktap_test_result "the benchmark process is back in the root container" \
+	[ "$(cat /proc/self/container)" = / ]
+
+"$BENCH" --fs bogus >/dev/null 2>&1
+status=$?
+ktap_test_result "an unknown --fs is a usage error (status 2)" [ $status = 2 ]
+
+rm -f "$OUT"
+ktap_finished
