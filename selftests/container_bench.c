@@ -270,19 +270,42 @@ static long long rounds_median(long long (*fn)(int), int iters)
 	return median(v, sc->rounds);
 }
 
+/*
+ * Each placement runs in a new child of the untouched main process:
+ * fork's cost grows with the mappings of the parent (a thread's cached
+ * stack is one), so every placement, and every grouping, must fork from
+ * the same state.
+ */
 static void bench_fork_and_threads(void)
 {
 	const struct placement *p;
 	unsigned int i;
+	int status;
+	pid_t pid;
 
 	for (i = 0; i < sizeof(placements) / sizeof(placements[0]); i++) {
 		p = &placements[i];
 		if (!placement_applies(p))
 			continue;
-		placement_enter(p);
-		report("fork_exit", p->name, rounds_median(time_forks, sc->fork_iters), "ns");
-		report("thread", p->name, rounds_median(time_threads, sc->fork_iters), "ns");
-		placement_leave(p);
+		fflush(stdout);
+		pid = fork();
+		if (pid < 0)
+			fail("fork");
+		if (pid == 0) {
+			placement_enter(p);
+			report("fork_exit", p->name,
+			       rounds_median(time_forks, sc->fork_iters), "ns");
+			report("thread", p->name,
+			       rounds_median(time_threads, sc->fork_iters), "ns");
+			placement_leave(p);
+			exit(0);
+		}
+		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+		    WEXITSTATUS(status)) {
+			errno = 0;
+			fail("the %s placement did not complete", p->name);
+		}
+		rows += 2;
 	}
 }
 
@@ -571,13 +594,11 @@ int main(int argc, char **argv)
 		usage(argv[0]);
 
 	printf("pc-bench-info fs=%s scale=%s\n", names[fs], scale);
-	if (fs != FS_NONE) {
-		/* Memory first, before other workloads leave freed objects. */
-		bench_siblings();
-		bench_chain();
-	}
+	/* Fork first, from a process that has done nothing else yet. */
 	bench_fork_and_threads();
 	if (fs != FS_NONE) {
+		bench_siblings();
+		bench_chain();
 		bench_attach();
 		bench_tasks_read("quiet", NULL);
 		bench_tasks_read("busy", "");
