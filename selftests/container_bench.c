@@ -38,27 +38,29 @@ enum grouping { FS_NONE, FS_CONTAINER, FS_CGROUP1, FS_CGROUP2 };
 
 struct scale {
 	int fork_iters;		/* fork+exit+wait and thread create+join */
+	int fork_runs;		/* processes per placement; the median one */
 	int attach_iters;	/* round trips between two groups */
 	int rounds;		/* timed rounds; the median one is reported */
 	int group_threads[3];	/* threads in the group whose tasks are read */
 	int other_threads;	/* threads elsewhere in the "busy" reads */
 	int read_budget;	/* tasks lines read per figure, about */
+	int warm_siblings;	/* siblings made first, not measured */
 	int siblings;		/* sibling groups made and removed */
 	int chain_depth;	/* depth of the chain made and removed */
 	int chain_reps;
 };
 
 static const struct scale full_scale = {
-	.fork_iters = 2000, .attach_iters = 2000, .rounds = 5,
+	.fork_iters = 2000, .fork_runs = 3, .attach_iters = 2000, .rounds = 3,
 	.group_threads = { 10, 1000, 10000 }, .other_threads = 10000,
-	.read_budget = 100000, .siblings = 10000,
-	.chain_depth = 200, .chain_reps = 10,
+	.read_budget = 100000, .warm_siblings = 1000, .siblings = 10000,
+	.chain_depth = 200, .chain_reps = 50,
 };
 
 static const struct scale tiny_scale = {
-	.fork_iters = 10, .attach_iters = 10, .rounds = 1,
+	.fork_iters = 10, .fork_runs = 1, .attach_iters = 10, .rounds = 1,
 	.group_threads = { 10, 20, 30 }, .other_threads = 30,
-	.read_budget = 100, .siblings = 20,
+	.read_budget = 100, .warm_siblings = 5, .siblings = 20,
 	.chain_depth = 10, .chain_reps = 1,
 };
 
@@ -271,41 +273,68 @@ static long long rounds_median(long long (*fn)(int), int iters)
 }
 
 /*
- * Each placement runs in a new child of the untouched main process:
+ * Each placement runs in new children of the untouched main process:
  * fork's cost grows with the mappings of the parent (a thread's cached
  * stack is one), so every placement, and every grouping, must fork from
- * the same state.
+ * the same state. Figures also differ a little from one process to the
+ * next, so each placement runs in several, interleaved with the other
+ * placements, and the median process is reported.
  */
-static void bench_fork_and_threads(void)
+static void run_placement(const struct placement *p, long long *fork_ns,
+			  long long *thread_ns)
 {
-	const struct placement *p;
-	unsigned int i;
-	int status;
+	long long figures[2];
+	int status, out[2];
 	pid_t pid;
 
-	for (i = 0; i < sizeof(placements) / sizeof(placements[0]); i++) {
-		p = &placements[i];
-		if (!placement_applies(p))
+	if (pipe(out))
+		fail("pipe");
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		fail("fork");
+	if (pid == 0) {
+		close(out[0]);
+		placement_enter(p);
+		figures[0] = rounds_median(time_forks, sc->fork_iters);
+		figures[1] = rounds_median(time_threads, sc->fork_iters);
+		placement_leave(p);
+		if (write(out[1], figures, sizeof(figures)) != sizeof(figures))
+			fail("write");
+		exit(0);
+	}
+	close(out[1]);
+	if (read(out[0], figures, sizeof(figures)) != sizeof(figures) ||
+	    waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status)) {
+		errno = 0;
+		fail("the %s placement did not complete", p->name);
+	}
+	close(out[0]);
+	*fork_ns = figures[0];
+	*thread_ns = figures[1];
+}
+
+#define NR_PLACEMENTS (sizeof(placements) / sizeof(placements[0]))
+
+static void bench_fork_and_threads(void)
+{
+	long long forks[NR_PLACEMENTS][8], threads[NR_PLACEMENTS][8];
+	unsigned int i;
+	int run;
+
+	for (run = 0; run < sc->fork_runs; run++)
+		for (i = 0; i < NR_PLACEMENTS; i++)
+			if (placement_applies(&placements[i]))
+				run_placement(&placements[i], &forks[i][run],
+					      &threads[i][run]);
+	for (i = 0; i < NR_PLACEMENTS; i++) {
+		if (!placement_applies(&placements[i]))
 			continue;
-		fflush(stdout);
-		pid = fork();
-		if (pid < 0)
-			fail("fork");
-		if (pid == 0) {
-			placement_enter(p);
-			report("fork_exit", p->name,
-			       rounds_median(time_forks, sc->fork_iters), "ns");
-			report("thread", p->name,
-			       rounds_median(time_threads, sc->fork_iters), "ns");
-			placement_leave(p);
-			exit(0);
-		}
-		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
-		    WEXITSTATUS(status)) {
-			errno = 0;
-			fail("the %s placement did not complete", p->name);
-		}
-		rows += 2;
+		report("fork_exit", placements[i].name,
+		       median(forks[i], sc->fork_runs), "ns");
+		report("thread", placements[i].name,
+		       median(threads[i], sc->fork_runs), "ns");
 	}
 }
 
@@ -477,8 +506,9 @@ static long long meminfo_kb(const char *field)
 }
 
 /*
- * mkdir, then rmdir, of many siblings; the memory figures are the growth
- * of the slab and of all used memory between before and after the mkdirs.
+ * mkdir, then rmdir, of many siblings, after a few that fill the partial
+ * slabs earlier work left behind. The memory figures are the growth of
+ * the slab and of all used memory across the measured mkdirs.
  */
 static void bench_siblings(void)
 {
@@ -487,6 +517,11 @@ static void bench_siblings(void)
 	int i, n = sc->siblings;
 
 	group_make("bench_s");
+	/* Fill the partial slabs that earlier work left, then measure. */
+	for (i = 0; i < sc->warm_siblings; i++) {
+		snprintf(name, sizeof(name), "bench_s/w%d", i);
+		group_make(name);
+	}
 	sync();
 	slab = meminfo_kb("Slab");
 	used = -meminfo_kb("MemFree");
@@ -513,6 +548,10 @@ static void bench_siblings(void)
 			fail("rmdir %s", path);
 	}
 	report("rmdir", "siblings", (now_ns() - start) / n, "ns");
+	for (i = 0; i < sc->warm_siblings; i++) {
+		snprintf(name, sizeof(name), "bench_s/w%d", i);
+		group_remove(name);
+	}
 	group_remove("bench_s");
 }
 
