@@ -401,14 +401,19 @@ pub(crate) fn mkdir(parent: ArcBorrow<'_, Container>, name: &CStr, mode: u16) ->
     Ok(())
 }
 
+/// The tree's reference on a container that [`rmdir()`] took out of the
+/// tree. Only a successful rmdir makes one, and it does so once per
+/// container.
+pub(crate) struct Removed(Arc<Container>);
+
 /// rmdir, first step: takes an unused container out of the tree and
 /// removes its directory. Returns the tree's reference, which the caller
-/// drops (see [`drop_removed()`]) once it no longer uses the container.
+/// hands to [`drop_removed()`] once it no longer uses the container.
 ///
 /// # Safety
 ///
 /// Called from the rmdir callback of `kn`, a container directory.
-pub(crate) unsafe fn rmdir(kn: Node) -> Result<Arc<Container>> {
+pub(crate) unsafe fn rmdir(kn: Node) -> Result<Removed> {
     // SAFETY: kernfs holds `kn` active during its rmdir callback.
     let container = unsafe { Container::from_kn(kn) };
     let (tree_ref, parent_to_release) = {
@@ -444,7 +449,7 @@ pub(crate) unsafe fn rmdir(kn: Node) -> Result<Arc<Container>> {
     if let Some(parent) = parent_to_release {
         queue_release(parent);
     }
-    Ok(tree_ref)
+    Ok(Removed(tree_ref))
 }
 
 /// rmdir, last step: drops the tree's reference on a removed container
@@ -456,13 +461,13 @@ pub(crate) unsafe fn rmdir(kn: Node) -> Result<Arc<Container>> {
 /// container through a task any more. The drop runs from a work item,
 /// not from an RCU callback, because putting the kernfs node must not
 /// happen in softirq context.
-pub(crate) fn drop_removed(tree_ref: Arc<Container>) {
-    let work = tree_ref.free_work.get();
+pub(crate) fn drop_removed(removed: Removed) {
+    let work = removed.0.free_work.get();
     // Handed over to `free_after_grace_period()`, which takes it back.
-    let _ = Arc::into_raw(tree_ref);
+    let _ = Arc::into_raw(removed.0);
     // SAFETY: `work` belongs to a container that the reference leaked
-    // above keeps alive until the work has run. rmdir succeeds once per
-    // container, so the work is queued at most once.
+    // above keeps alive until the work has run. A `Removed` exists once
+    // per container, so the work is queued at most once.
     unsafe { bindings::container_glue_queue_rcu_free(work) };
 }
 

@@ -221,8 +221,8 @@ pub unsafe extern "C" fn container_kf_mkdir(
 pub unsafe extern "C" fn container_kf_rmdir(kn: *mut bindings::kernfs_node) -> c_int {
     // SAFETY: kernfs holds `kn` active during its rmdir callback.
     match unsafe { container::rmdir(Node::new(kn)) } {
-        Ok(tree_ref) => {
-            container::drop_removed(tree_ref);
+        Ok(removed) => {
+            container::drop_removed(removed);
             0
         }
         Err(e) => e.to_errno(),

@@ -240,7 +240,7 @@ static void container_rcu_free_workfn(struct work_struct *work)
 void container_glue_queue_rcu_free(struct rcu_work *rwork)
 {
 	INIT_RCU_WORK(rwork, container_rcu_free_workfn);
-	queue_rcu_work(system_dfl_wq, rwork);
+	WARN_ON_ONCE(!queue_rcu_work(system_dfl_wq, rwork));
 }
 
 /* A child in copy_process() is not visible: no lock, nor RCU, needed. */
