@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -400,6 +401,8 @@ static pid_t start_crowd(const char *group, int threads)
 	if (pid < 0)
 		fail("fork");
 	if (pid == 0) {
+		/* Threads parked for good must not outlive a failed run. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		close(ready[0]);
 		if (group)
 			group_enter(group);
@@ -631,6 +634,11 @@ int main(int argc, char **argv)
 		sc = &tiny_scale;
 	else
 		usage(argv[0]);
+	/* The arrays that hold rounds and runs for their medians. */
+	if (sc->rounds > 16 || sc->fork_runs > 8) {
+		errno = 0;
+		fail("scale out of bounds");
+	}
 
 	printf("pc-bench-info fs=%s scale=%s\n", names[fs], scale);
 	/* Fork first, from a process that has done nothing else yet. */
