@@ -5,7 +5,7 @@
 #   make check        build what is stale and run every test
 #   make check-debug  the same tests on the KASAN/lockdep/kmemleak kernel
 #   make bench        what containers cost, against no grouping and cgroups
-#                     (BENCHMARKS.md; about NN minutes)
+#                     (BENCHMARKS.md; about 22 minutes)
 #
 # VARIANT=on|off|debug|cgroups picks the kernel for run/menuconfig (default on);
 # SCRIPT=FILE makes 'make run' run FILE in the guest instead of a shell.
