@@ -126,7 +126,7 @@ def summarise(samples):
 
 def baseline_key(key):
     """The baseline has no groups: placements compare with its root."""
-    workload, _, case = key.partition(".")
+    workload = key.partition(".")[0]
     if workload in ("fork_exit", "thread"):
         return f"{workload}.root"
     return key

@@ -22,12 +22,7 @@ run=$bench/runs/$(date -u +%Y%m%d-%H%M%S)
 case $scale in full | tiny) ;; *) die "PC_BENCH_SCALE must be full or tiny" ;; esac
 
 "$TOP/ci/install-deps.sh"
-"$TOP/ci/fetch-kernel.sh"
-"$TOP/ci/prepare-tree.sh"
-for k in "${kernels[@]}"; do
-	"$TOP/ci/build-kernel.sh" "$k"
-done
-"$TOP/qemu/mkinitramfs.sh" "$BUILD_ROOT/initramfs.cpio.gz"
+prepare_kernels "${kernels[@]}" || die "preparing the kernels failed"
 
 # Interleaved, so that a slow spell of the host spreads over all kernels
 # instead of landing on one of them.

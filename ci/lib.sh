@@ -73,22 +73,29 @@ variant_make() {
 }
 variant_dir() { echo "$BUILD_ROOT/kernel-$1"; }
 
+# The steps between the dependencies and a boot: the kernel source, the
+# patched tree, the kernels given as arguments and the initramfs.
+prepare_kernels() {
+	local variant
+	"$TOP/ci/fetch-kernel.sh" || return 1
+	"$TOP/ci/prepare-tree.sh" || return 1
+	for variant in "$@"; do
+		"$TOP/ci/build-kernel.sh" "$variant" || return 1
+	done
+	"$TOP/qemu/mkinitramfs.sh" "$BUILD_ROOT/initramfs.cpio.gz"
+}
+
 # The steps before a test run: dependencies, the summariser's self-test
-# (it decides pass or fail, so it must be able to fail), the tree, the
-# kernels given as arguments and the initramfs. A failure still ends with
-# the counting line, as a run of the tests would.
+# (it decides pass or fail, so it must be able to fail), then
+# prepare_kernels. A failure still ends with the counting line, as a run
+# of the tests would.
 prepare_test_run() {
-	local variant out
+	local out
 	fail_early() {
 		echo "0 passed, 1 failed, 0 skipped"
 		exit 1
 	}
 	"$TOP/ci/install-deps.sh" || fail_early
 	out=$(python3 "$TOP/ci/test_ktap_summary.py" 2>&1) || { echo "$out"; fail_early; }
-	"$TOP/ci/fetch-kernel.sh" || fail_early
-	"$TOP/ci/prepare-tree.sh" || fail_early
-	for variant in "$@"; do
-		"$TOP/ci/build-kernel.sh" "$variant" || fail_early
-	done
-	"$TOP/qemu/mkinitramfs.sh" "$BUILD_ROOT/initramfs.cpio.gz" || fail_early
+	prepare_kernels "$@" || fail_early
 }

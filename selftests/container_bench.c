@@ -342,7 +342,7 @@ static void bench_fork_and_threads(void)
 static long long time_attach(int iters)
 {
 	char pid[32], a[PATH_MAX], b[PATH_MAX];
-	long long start;
+	long long start, per_move;
 	int fa, fb, i;
 	size_t len;
 
@@ -360,10 +360,10 @@ static long long time_attach(int iters)
 		if (pwrite(fb, pid, len, 0) != (ssize_t)len)
 			fail("attach to bench_y");
 	}
-	start = (now_ns() - start) / (2LL * iters);
+	per_move = (now_ns() - start) / (2LL * iters);
 	close(fa);
 	close(fb);
-	return start;
+	return per_move;
 }
 
 static void bench_attach(void)
