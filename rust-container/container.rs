@@ -4,14 +4,17 @@
 //! that represent them in the container filesystem.
 //!
 //! Locking, outermost first: a kernfs active reference (held by kernfs
-//! around every callback), [`TREE`], a task's `alloc_lock` (task_lock),
-//! and a container's [`Members`] lock. The two `Members` locks of an
-//! attach are taken one after the other, never nested.
+//! around every callback), [`TREE`] or a container's `walker` mutex (never
+//! both), a task's `alloc_lock` (task_lock), and a container's [`Members`]
+//! lock. The two `Members` locks of an attach are taken one after the
+//! other, never nested.
 //!
 //! Lifetime: a container is an [`Arc`]. Its parent's `children` hold one
 //! reference while it is in the tree, every task in it holds one (through
 //! `task_struct::container`), and so do its children (through `parent`)
-//! and a pending release work item. The root is never freed.
+//! and a queued release work item. The root is never freed. Freeing a
+//! container may free its ancestors too; that happens in a loop, not by
+//! recursion, so the depth of the tree does not matter.
 
 use crate::{
     glue::{self, Node},
@@ -22,10 +25,11 @@ use kernel::{
     prelude::*,
     sync::{
         atomic::{ordering::Relaxed, Atomic},
-        new_spinlock, Arc, ArcBorrow, GlobalLockedBy, SetOnce, SpinLock, SpinLockGuard,
+        new_mutex, new_spinlock, Arc, ArcBorrow, GlobalLockedBy, Mutex, MutexGuard, SetOnce,
+        SpinLock, SpinLockGuard,
     },
     types::Opaque,
-    workqueue::{self, impl_has_work, new_work, Work},
+    workqueue::{impl_has_work, new_work, Work},
 };
 
 kernel::sync::global_lock! {
@@ -90,6 +94,23 @@ impl FileRef {
 /// Proof that a container's `members` lock is held.
 pub(crate) type MembersGuard<'a> = SpinLockGuard<'a, Members>;
 
+/// Proof that a container's `walker` mutex is held.
+pub(crate) type WalkerGuard<'a> = MutexGuard<'a, ()>;
+
+/// A limit of `max_depth` or `max_descendants`; `u32::MAX` is "max".
+pub(crate) const NO_LIMIT: u32 = u32::MAX;
+
+/// The limits a container puts on its subtree, and what they count,
+/// under [`TREE`].
+pub(crate) struct Limits {
+    /// How many levels below this container descendants may be.
+    pub(crate) max_depth: u32,
+    /// How many live descendants this container may have.
+    pub(crate) max_descendants: u32,
+    /// Live (not removed) descendants.
+    descendants: u32,
+}
+
 /// Tasks accounting of a container, under its own spinlock.
 pub(crate) struct Members {
     /// Tasks whose `container` points here: linked ones plus children
@@ -102,7 +123,11 @@ pub(crate) struct Members {
 pub(crate) struct Container {
     /// Our directory; we hold a reference on it (dropped in `Drop`).
     kn: Node,
+    /// Taken out only by `Drop`, which frees the ancestors in a loop.
     parent: Option<Arc<Container>>,
+    /// Levels below the root: 0 for the root.
+    depth: u32,
+    pub(crate) limits: GlobalLockedBy<Limits, TREE>,
     /// The `notify_on_release` flag.
     pub(crate) notify_on_release: Atomic<bool>,
     /// Set under [`TREE`] by rmdir; a removed container takes no new task
@@ -114,6 +139,13 @@ pub(crate) struct Container {
     /// protected by `members`.
     #[pin]
     task_list: Opaque<bindings::list_head>,
+    /// Serializes the walks of the task list, which share `cursor`.
+    #[pin]
+    pub(crate) walker: Mutex<()>,
+    /// The place of the current walk in `task_list`, protected by
+    /// `members` and used only by the holder of `walker`.
+    #[pin]
+    cursor: Opaque<bindings::list_head>,
     /// Unordered, so that rmdir removes from it in constant time.
     children: GlobalLockedBy<KVec<Arc<Container>>, TREE>,
     /// Where this container is in its parent's `children`.
@@ -143,6 +175,20 @@ impl PinnedDrop for Container {
         // SAFETY: We took this reference when the container was created,
         // and nothing uses the node through us any more.
         unsafe { self.kn.put() };
+        // SAFETY: `parent` is not structurally pinned; nothing is moved
+        // out of a pinned field.
+        let mut ancestor = unsafe { self.get_unchecked_mut() }.parent.take();
+        // Each ancestor we hold the last reference on is freed here, with
+        // its own parent taken out first, so that its drop does not
+        // recurse: a deep chain of removed containers costs no stack.
+        while let Some(container) = ancestor {
+            ancestor = Arc::into_unique_or_drop(container).and_then(|mut last| {
+                // SAFETY: As above, for the ancestor's `parent`.
+                unsafe { Pin::get_unchecked_mut(last.as_mut()) }
+                    .parent
+                    .take()
+            });
+        }
     }
 }
 
@@ -157,22 +203,34 @@ impl Container {
     fn new(kn: Node, parent: Option<Arc<Container>>, notify_on_release: bool) -> Result<Arc<Self>> {
         // Dropped in `Drop`, or below on failure.
         kn.get();
+        let depth = parent.as_ref().map_or(0, |p| p.depth + 1);
         let container = Arc::pin_init(
             pin_init!(Self {
                 kn,
                 parent,
+                depth,
+                limits: GlobalLockedBy::new(Limits {
+                    max_depth: NO_LIMIT,
+                    max_descendants: NO_LIMIT,
+                    descendants: 0,
+                }),
                 notify_on_release: Atomic::new(notify_on_release),
                 removed: Atomic::new(false),
                 members <- new_spinlock!(Members { count: 0 }, "container_members"),
                 // SAFETY: `INIT_LIST_HEAD` initializes the list head in place.
                 task_list <- Opaque::ffi_init(|slot| unsafe { bindings::INIT_LIST_HEAD(slot) }),
+                walker <- new_mutex!((), "container_walker"),
+                // SAFETY: As for `task_list`.
+                cursor <- Opaque::ffi_init(|slot| unsafe { bindings::INIT_LIST_HEAD(slot) }),
                 children: GlobalLockedBy::new(KVec::new()),
                 sibling_index: GlobalLockedBy::new(0),
                 release_work <- new_work!("Container::release_work"),
                 // Initialized by the glue when it is queued.
                 free_work: Opaque::uninit(),
             }),
-            GFP_KERNEL,
+            // Charged to the creator's memory cgroup, as its kernfs nodes
+            // are not.
+            GFP_KERNEL_ACCOUNT,
         );
         match container {
             Ok(container) => {
@@ -213,6 +271,16 @@ impl Container {
     /// The raw task list head; only to be used under `members`.
     pub(crate) fn task_list(&self) -> *mut bindings::list_head {
         self.task_list.get()
+    }
+
+    /// The raw walk cursor; only to be used under `members` and `walker`.
+    pub(crate) fn cursor(&self) -> *mut bindings::list_head {
+        self.cursor.get()
+    }
+
+    /// The container itself, then its ancestors up to the root.
+    fn self_and_ancestors(&self) -> impl Iterator<Item = &Container> {
+        core::iter::successors(Some(self), |c| c.parent.as_deref())
     }
 
     /// Whether the container has neither tasks nor children, under [`TREE`].
@@ -266,8 +334,11 @@ fn releasable(state: &ReleaseState) -> bool {
 /// workqueue, without any lock held here. A release already queued
 /// absorbs this one.
 pub(crate) fn queue_release(container: Arc<Container>) {
+    let Some(queue) = glue::release_queue() else {
+        return;
+    };
     // An `Err` gives the reference back: the work is already pending.
-    let _ = workqueue::system().enqueue(container);
+    let _ = queue.enqueue(container);
 }
 
 /// Creates the root container and the filesystem. Called once, at boot.
@@ -358,6 +429,33 @@ fn check_path_fits(parent: &Container, name: &CStr) -> Result {
     Ok(())
 }
 
+/// Checks the limits of `parent` and of its ancestors for a new child:
+/// `EAGAIN` where one is reached, as cgroup v2 answers.
+fn check_limits(parent: &Container, tree: &TreeGuard) -> Result {
+    let depth = parent.depth + 1;
+    for ancestor in parent.self_and_ancestors() {
+        let limits = ancestor.limits.as_ref(tree);
+        if depth - ancestor.depth > limits.max_depth || limits.descendants >= limits.max_descendants
+        {
+            return Err(EAGAIN);
+        }
+    }
+    Ok(())
+}
+
+/// Counts a new (`added`) or removed descendant below `parent`, in it and
+/// in each of its ancestors.
+fn count_descendant(parent: &Container, tree: &mut TreeGuard, added: bool) {
+    for ancestor in parent.self_and_ancestors() {
+        let limits = ancestor.limits.as_mut(tree);
+        limits.descendants = if added {
+            limits.descendants.saturating_add(1)
+        } else {
+            limits.descendants.saturating_sub(1)
+        };
+    }
+}
+
 /// mkdir: creates `name` below `parent`, with the parent's
 /// `notify_on_release` and every registered control file.
 pub(crate) fn mkdir(parent: ArcBorrow<'_, Container>, name: &CStr, mode: u16) -> Result {
@@ -367,7 +465,11 @@ pub(crate) fn mkdir(parent: ArcBorrow<'_, Container>, name: &CStr, mode: u16) ->
         return Err(ENODEV);
     }
     check_path_fits(&parent, name)?;
-    parent.children.as_mut(&mut tree).reserve(1, GFP_KERNEL)?;
+    check_limits(&parent, &tree)?;
+    parent
+        .children
+        .as_mut(&mut tree)
+        .reserve(1, GFP_KERNEL_ACCOUNT)?;
     let kn = parent.kn.create_dir(name, mode)?;
     let child = match Container::new(
         kn,
@@ -397,6 +499,7 @@ pub(crate) fn mkdir(parent: ArcBorrow<'_, Container>, name: &CStr, mode: u16) ->
         .children
         .as_mut(&mut tree)
         .push_within_capacity(child);
+    count_descendant(&parent, &mut tree, true);
     kn.activate();
     Ok(())
 }
@@ -441,6 +544,7 @@ pub(crate) unsafe fn rmdir(kn: Node) -> Result<Removed> {
             *moved.sibling_index.as_mut(&mut tree) = index;
         }
         container.removed.store(true, Relaxed);
+        count_descendant(parent, &mut tree, false);
         let release = parent.should_release(&tree).then(|| parent.clone());
         (tree_ref, release)
     };
@@ -500,14 +604,38 @@ pub(crate) unsafe fn rename(kn: Node, new_parent: Node, new_name: &CStr) -> Resu
     }
     // SAFETY: `kn` is a container directory, held active by kernfs.
     let container = unsafe { Container::from_kn(kn) };
-    let _tree = TREE.lock();
+    let tree = TREE.lock();
     if container.is_removed() {
         return Err(ENODEV);
     }
     if let Some(parent) = &container.parent {
-        check_path_fits(parent, new_name)?;
+        // Every path below grows with the name: the longest must still
+        // fit.
+        let below = longest_path_below(&container, &tree)?;
+        let longest = parent.kn.path_len() + 1 + new_name.to_bytes().len() + below;
+        if longest >= glue::PATH_MAX - 1 {
+            return Err(ENAMETOOLONG);
+        }
     }
     kn.rename(new_parent, new_name)
+}
+
+/// The length of the longest path from `container` down to one of its
+/// descendants ("/b/c" below "/a" is 4), found without recursion: the
+/// walk costs in proportion to the descendants.
+fn longest_path_below(container: &Container, tree: &TreeGuard) -> Result<usize> {
+    let mut longest = 0;
+    let mut pending: KVec<(&Container, usize)> = KVec::new();
+    pending.push((container, 0), GFP_KERNEL)?;
+    while let Some((next, len)) = pending.pop() {
+        longest = longest.max(len);
+        let children = next.children.as_ref(tree);
+        pending.reserve(children.len(), GFP_KERNEL)?;
+        for child in children.iter() {
+            let _ = pending.push_within_capacity((child, len + 1 + child.kn.name_len()));
+        }
+    }
+    Ok(longest)
 }
 
 #[kunit_tests(container_release_rule)]

@@ -14,6 +14,7 @@
 //! - [`container`]: the tree, mkdir, rmdir, rename, control-file registry;
 //! - [`membership`]: fork, exit, attach and the task lists;
 //! - [`files`]: the built-in control files;
+//! - [`task_ids`]: reading `tasks` in bounded batches;
 //! - [`release`]: the release agent;
 //! - [`input`]: parsing of what user space writes;
 //! - [`glue`]: safe wrappers around the C side.
@@ -35,6 +36,7 @@ mod glue;
 mod input;
 mod membership;
 mod release;
+mod task_ids;
 
 use container::{Container, FileRef};
 use glue::Node;
@@ -381,37 +383,47 @@ unsafe fn write_with(
     from_result(|| f(cont, file, buf).map(|()| 0))
 }
 
-/// The thread ids of one read of a `tasks` file, kept in `of->priv`.
-type TaskIds = KBox<KVVec<i32>>;
+/// What an open `tasks` file keeps in `of->priv` between reads.
+type TasksState = KBox<task_ids::TasksReader>;
 
-/// The element `pos` of the snapshot of `of`, or NULL past the end.
+/// The reader state of `of`, made on first use.
 ///
 /// # Safety
 ///
-/// `of` is an open `tasks` file whose `priv` is NULL or a [`TaskIds`].
-unsafe fn task_id_at(of: *mut bindings::kernfs_open_file, pos: bindings::loff_t) -> *mut c_void {
-    // SAFETY: The caller's guarantee; seq_file serializes the calls of
-    // one open file, so nothing replaces the snapshot meanwhile.
-    let priv_ = unsafe { (*of).priv_ };
+/// `of` is an open `tasks` file whose `priv` is NULL or a [`TasksState`],
+/// and the caller holds `of->mutex` (kernfs does from `seq_start` to
+/// `seq_stop`).
+unsafe fn tasks_reader<'a>(
+    of: *mut bindings::kernfs_open_file,
+) -> Result<&'a mut task_ids::TasksReader> {
+    // SAFETY: The caller's guarantee.
+    let mut priv_ = unsafe { (*of).priv_ };
     if priv_.is_null() {
-        return core::ptr::null_mut();
+        let reader = KBox::new(task_ids::TasksReader::new()?, GFP_KERNEL_ACCOUNT)?;
+        priv_ = reader.into_foreign();
+        // SAFETY: `priv` is ours (the file has no `open` callback), and
+        // `of->mutex` serializes us.
+        unsafe { (*of).priv_ = priv_ };
     }
-    // SAFETY: A non-NULL `priv` is a `TaskIds` (the caller's guarantee).
-    let ids = unsafe { TaskIds::borrow(priv_) };
-    usize::try_from(pos)
-        .ok()
-        .and_then(|i| ids.get(i))
-        .map_or(core::ptr::null_mut(), |id| {
-            core::ptr::from_ref(id).cast_mut().cast()
-        })
+    // SAFETY: `priv` is a `TasksState`, used by this thread only while
+    // `of->mutex` is held.
+    Ok(unsafe { TasksState::borrow_mut(priv_) })
 }
 
-/// `seq_start` of `tasks`: takes a new snapshot when a read starts at
-/// offset 0 (the first read, or one after `lseek(fd, 0, SEEK_SET)`).
+/// The `v` of seq_file for an id of the reader's batch, or NULL.
+fn id_ptr(id: Option<&i32>) -> *mut c_void {
+    id.map_or(core::ptr::null_mut(), |id| {
+        core::ptr::from_ref(id).cast_mut().cast()
+    })
+}
+
+/// `seq_start` of `tasks`: the first id at or above the position; the
+/// position of a `tasks` file is the next thread id to show.
 ///
 /// # Safety
 ///
-/// Called by kernfs for an open `tasks` file, with `pos` valid.
+/// Called by kernfs for an open `tasks` file, with `pos` valid and
+/// `of->mutex` held until `seq_stop`.
 #[export]
 pub unsafe extern "C" fn container_tasks_seq_start(
     sf: *mut bindings::seq_file,
@@ -424,44 +436,41 @@ pub unsafe extern "C" fn container_tasks_seq_start(
     if cont.is_removed() {
         return ENODEV.to_ptr();
     }
-    // SAFETY: `pos` is valid (the caller's guarantee), and so is `of`.
-    let (pos, priv_) = unsafe { (*pos, (*of).priv_) };
-    if pos == 0 || priv_.is_null() {
-        let ids = match files::task_ids(&cont).and_then(|ids| Ok(KBox::new(ids, GFP_KERNEL)?)) {
-            Ok(ids) => ids,
-            Err(e) => return e.to_ptr(),
-        };
-        if !priv_.is_null() {
-            // SAFETY: `priv` holds a `TaskIds` only, made below.
-            drop(unsafe { TaskIds::from_foreign(priv_) });
-        }
-        // SAFETY: `of` is valid; its `priv` is ours (no `open` callback).
-        unsafe { (*of).priv_ = ids.into_foreign() };
+    // SAFETY: `of` is an open `tasks` file under `of->mutex`.
+    match unsafe { tasks_reader(of) } {
+        // SAFETY: `pos` is valid (the caller's guarantee).
+        Ok(reader) => id_ptr(reader.seek(&cont, unsafe { *pos })),
+        Err(e) => e.to_ptr(),
     }
-    // SAFETY: `priv` is a `TaskIds` now.
-    unsafe { task_id_at(of, pos) }
 }
 
 /// `seq_next` of `tasks`.
 ///
 /// # Safety
 ///
-/// Called by kernfs for an open `tasks` file after `seq_start`.
+/// Called by kernfs for an open `tasks` file after `seq_start`, with `v`
+/// the id it last returned.
 #[export]
 pub unsafe extern "C" fn container_tasks_seq_next(
     sf: *mut bindings::seq_file,
-    _v: *mut c_void,
+    v: *mut c_void,
     pos: *mut bindings::loff_t,
 ) -> *mut c_void {
-    // SAFETY: As in `container_tasks_seq_start()`.
-    unsafe {
-        *pos += 1;
-        task_id_at(bindings::container_glue_seq_to_of(sf), *pos)
+    // SAFETY: As in `container_tasks_seq_start()`; `v` points into the
+    // reader's batch, which only the calls below replace.
+    let (of, current) = unsafe { (bindings::container_glue_seq_to_of(sf), *v.cast::<i32>()) };
+    // SAFETY: `pos` is valid.
+    unsafe { *pos = bindings::loff_t::from(current) + 1 };
+    // SAFETY: kernfs holds the file active during the call.
+    let (_, cont) = unsafe { file_of(of) };
+    // SAFETY: As in `container_tasks_seq_start()`; the reader exists.
+    match unsafe { tasks_reader(of) } {
+        Ok(reader) => id_ptr(reader.next(&cont, current)),
+        Err(e) => e.to_ptr(),
     }
 }
 
-/// `seq_stop` of `tasks`: the snapshot stays until the next read from
-/// offset 0 or the release of the file.
+/// `seq_stop` of `tasks`: the batch stays for the next read.
 ///
 /// # Safety
 ///
@@ -479,14 +488,14 @@ pub unsafe extern "C" fn container_tasks_seq_show(
     sf: *mut bindings::seq_file,
     v: *mut c_void,
 ) -> c_int {
-    // SAFETY: `v` points into the snapshot, which lives until the next
-    // `seq_start`; the seq_file is ours for the call.
+    // SAFETY: `v` points into the reader's batch, which lives until the
+    // next `seq_start` or `seq_next`; the seq_file is ours for the call.
     let (id, sf) = unsafe { (*v.cast::<i32>(), SeqFile::from_raw(sf)) };
     seq_print!(sf, "{}\n", id);
     0
 }
 
-/// `release` of `tasks`: frees the snapshot.
+/// `release` of `tasks`: frees the reader state.
 ///
 /// # Safety
 ///
@@ -496,8 +505,8 @@ pub unsafe extern "C" fn container_tasks_release(of: *mut bindings::kernfs_open_
     // SAFETY: `of` is valid during the call.
     let priv_ = unsafe { (*of).priv_ };
     if !priv_.is_null() {
-        // SAFETY: `priv` holds a `TaskIds` only.
-        drop(unsafe { TaskIds::from_foreign(priv_) });
+        // SAFETY: `priv` holds a `TasksState` only.
+        drop(unsafe { TasksState::from_foreign(priv_) });
     }
 }
 
@@ -541,6 +550,74 @@ pub unsafe extern "C" fn container_notify_write(
     unsafe {
         write_with(cont, file, buf, nbytes, |cont, _, buf| {
             files::write_notify(&cont, buf)
+        })
+    }
+}
+
+/// # Safety
+///
+/// A `container_file::show` callback.
+#[export]
+pub unsafe extern "C" fn container_max_depth_show(
+    cont: *mut bindings::container,
+    sf: *mut bindings::seq_file,
+) -> c_int {
+    // SAFETY: Forwarded from the dispatcher.
+    unsafe {
+        show_with(cont, sf, |cont, sf| {
+            files::show_limit(cont, sf, files::max_depth)
+        })
+    }
+}
+
+/// # Safety
+///
+/// A `container_file::write` callback.
+#[export]
+pub unsafe extern "C" fn container_max_depth_write(
+    cont: *mut bindings::container,
+    file: *mut bindings::file,
+    buf: *mut c_char,
+    nbytes: usize,
+) -> c_int {
+    // SAFETY: Forwarded from the dispatcher.
+    unsafe {
+        write_with(cont, file, buf, nbytes, |cont, _, buf| {
+            files::write_limit(&cont, buf, files::max_depth)
+        })
+    }
+}
+
+/// # Safety
+///
+/// A `container_file::show` callback.
+#[export]
+pub unsafe extern "C" fn container_max_descendants_show(
+    cont: *mut bindings::container,
+    sf: *mut bindings::seq_file,
+) -> c_int {
+    // SAFETY: Forwarded from the dispatcher.
+    unsafe {
+        show_with(cont, sf, |cont, sf| {
+            files::show_limit(cont, sf, files::max_descendants)
+        })
+    }
+}
+
+/// # Safety
+///
+/// A `container_file::write` callback.
+#[export]
+pub unsafe extern "C" fn container_max_descendants_write(
+    cont: *mut bindings::container,
+    file: *mut bindings::file,
+    buf: *mut c_char,
+    nbytes: usize,
+) -> c_int {
+    // SAFETY: Forwarded from the dispatcher.
+    unsafe {
+        write_with(cont, file, buf, nbytes, |cont, _, buf| {
+            files::write_limit(&cont, buf, files::max_descendants)
         })
     }
 }

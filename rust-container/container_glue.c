@@ -13,12 +13,21 @@
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/fs_context.h>
+#include <linux/pid_namespace.h>
 #include <linux/slab.h>
 #include <linux/user_namespace.h>
 
 #include "container_glue.h"
 
 static struct kernfs_root *container_kf_root;
+
+/*
+ * Release agents run from here, at most CONTAINER_RELEASE_AGENTS_MAX at a
+ * time, each work item waiting for its agent to exit: a delegated owner
+ * who sets notify_on_release cannot make the kernel start root helpers
+ * without bound.
+ */
+static struct workqueue_struct *container_release_wq;
 
 static struct kernfs_syscall_ops container_kf_syscall_ops = {
 	.mkdir = container_kf_mkdir,
@@ -37,10 +46,10 @@ static const struct kernfs_ops container_kf_file_ops = {
 };
 
 /*
- * "tasks" iterates over a snapshot of the container's thread ids, taken
- * once per read from offset 0 and kept with the open file, so that a
- * large list costs one walk of the container's tasks, not one per
- * seq_file buffer size.
+ * "tasks" lists thread ids in batches of at most a page, collected by a
+ * walk of the container's tasks that gives the list lock up every few
+ * tasks; the open file keeps one batch between reads. The file position
+ * is the next thread id to show.
  */
 static const struct kernfs_ops container_kf_tasks_ops = {
 	.atomic_write_len = PAGE_SIZE,
@@ -72,6 +81,18 @@ static const struct container_file container_builtin_files[] = {
 		.max_write_len = 64,
 		.show = container_notify_show,
 		.write = container_notify_write,
+	},
+	{
+		.name = "max_depth",
+		.max_write_len = 64,
+		.show = container_max_depth_show,
+		.write = container_max_depth_write,
+	},
+	{
+		.name = "max_descendants",
+		.max_write_len = 64,
+		.show = container_max_descendants_show,
+		.write = container_max_descendants_write,
 	},
 	{
 		.name = "release_agent",
@@ -109,9 +130,31 @@ struct kernfs_node *container_glue_create_root(void)
 	return kernfs_root_to_node(root);
 }
 
+/*
+ * Every mount shares one superblock, so a read-only superblock would be
+ * read-only for every mount: refuse it, at mount and at remount. A
+ * read-only view is a read-only bind mount.
+ */
+static int container_refuse_ro(struct fs_context *fc)
+{
+	bool ro = fc->sb_flags & SB_RDONLY;
+
+	/* A remount changes only the flags in the mask. */
+	if (fc->purpose == FS_CONTEXT_FOR_RECONFIGURE)
+		ro = ro && (fc->sb_flags_mask & SB_RDONLY);
+	if (ro)
+		return invalfc(fc, "shared superblock; use a read-only bind mount");
+	return 0;
+}
+
 static int container_get_tree(struct fs_context *fc)
 {
 	struct kernfs_fs_context *kfc = fc->fs_private;
+	int ret;
+
+	ret = container_refuse_ro(fc);
+	if (ret)
+		return ret;
 
 	/* Every mount shows the one hierarchy. */
 	kfc->root = container_kf_root;
@@ -130,6 +173,7 @@ static void container_fs_context_free(struct fs_context *fc)
 static const struct fs_context_operations container_fs_context_ops = {
 	.free = container_fs_context_free,
 	.get_tree = container_get_tree,
+	.reconfigure = container_refuse_ro,
 };
 
 static int container_init_fs_context(struct fs_context *fc)
@@ -153,7 +197,16 @@ static struct file_system_type container_fs_type = {
 
 int container_glue_register_fs(void)
 {
+	container_release_wq = alloc_workqueue("container_release", WQ_UNBOUND,
+					       CONTAINER_RELEASE_AGENTS_MAX);
+	if (!container_release_wq)
+		return -ENOMEM;
 	return register_filesystem(&container_fs_type);
+}
+
+struct workqueue_struct *container_glue_release_wq(void)
+{
+	return container_release_wq;
 }
 
 /* Directories and files belong to the task that creates the container. */
@@ -206,6 +259,17 @@ size_t container_glue_path_len(struct kernfs_node *kn)
 		len += strlen(rcu_dereference(kn->name)) + 1;
 		kn = parent;
 	}
+	rcu_read_unlock();
+	return len;
+}
+
+/* Names of container nodes change only under the core's tree lock. */
+size_t container_glue_name_len(struct kernfs_node *kn)
+{
+	size_t len;
+
+	rcu_read_lock();
+	len = strlen(rcu_dereference(kn->name));
 	rcu_read_unlock();
 	return len;
 }
@@ -298,14 +362,45 @@ unsigned int container_glue_task_flags(struct task_struct *task)
 	return READ_ONCE(task->flags);
 }
 
-/* The task after @pos (NULL: the first) on a container's @list, or NULL. */
-struct task_struct *container_glue_next_task(struct list_head *list,
-					     struct task_struct *pos)
+/*
+ * A walk of a container's task list keeps its place with @cursor, a node
+ * of the list that is not a task: the list lock can be dropped between
+ * steps, and tasks that join or leave meanwhile do not disturb it. The
+ * core lets one walker at a time use a container's cursor.
+ */
+void container_glue_cursor_start(struct list_head *list,
+				 struct list_head *cursor)
 {
-	struct list_head *next = pos ? pos->container_node.next : list->next;
+	list_add(cursor, list);
+}
 
-	return next == list ? NULL :
-	       list_entry(next, struct task_struct, container_node);
+/* The task after @cursor, which moves past it; NULL (cursor off) at the end. */
+struct task_struct *container_glue_cursor_next(struct list_head *list,
+					       struct list_head *cursor)
+{
+	struct list_head *next = cursor->next;
+
+	if (next == list) {
+		list_del_init(cursor);
+		return NULL;
+	}
+	list_move(cursor, next);
+	return list_entry(next, struct task_struct, container_node);
+}
+
+void container_glue_cond_resched(void)
+{
+	cond_resched();
+}
+
+struct pid_namespace *container_glue_get_pid_ns(struct pid_namespace *ns)
+{
+	return get_pid_ns(ns);
+}
+
+void container_glue_put_pid_ns(struct pid_namespace *ns)
+{
+	put_pid_ns(ns);
 }
 
 uid_t container_glue_opener_euid(struct file *file)

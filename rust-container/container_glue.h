@@ -20,6 +20,9 @@
 /* Statfs magic of the container filesystem: "cont". */
 #define CONTAINER_SUPER_MAGIC	0x636f6e74
 
+/* Release agents that may run at once. */
+#define CONTAINER_RELEASE_AGENTS_MAX	4
+
 /* Implemented in Rust, called through the kernfs tables of the glue. */
 int container_kf_mkdir(struct kernfs_node *parent, const char *name,
 		       umode_t mode);
@@ -42,6 +45,13 @@ int container_tasks_write(struct container *cont, struct file *file,
 int container_notify_show(struct container *cont, struct seq_file *sf);
 int container_notify_write(struct container *cont, struct file *file,
 			   char *buf, size_t nbytes);
+int container_max_depth_show(struct container *cont, struct seq_file *sf);
+int container_max_depth_write(struct container *cont, struct file *file,
+			      char *buf, size_t nbytes);
+int container_max_descendants_show(struct container *cont,
+				   struct seq_file *sf);
+int container_max_descendants_write(struct container *cont, struct file *file,
+				    char *buf, size_t nbytes);
 int container_agent_show(struct container *cont, struct seq_file *sf);
 int container_agent_write(struct container *cont, struct file *file,
 			  char *buf, size_t nbytes);
@@ -49,6 +59,7 @@ int container_agent_write(struct container *cont, struct file *file,
 /* Implemented in C, called from Rust. */
 struct kernfs_node *container_glue_create_root(void);
 int container_glue_register_fs(void);
+struct workqueue_struct *container_glue_release_wq(void);
 int container_glue_add_builtin_files(void);
 struct kernfs_node *container_glue_create_dir(struct kernfs_node *parent,
 					      const char *name, umode_t mode);
@@ -57,6 +68,7 @@ int container_glue_create_file(struct kernfs_node *dir,
 bool container_glue_is_dir(struct kernfs_node *kn);
 struct kernfs_node *container_glue_parent(struct kernfs_node *kn);
 size_t container_glue_path_len(struct kernfs_node *kn);
+size_t container_glue_name_len(struct kernfs_node *kn);
 struct kernfs_open_file *container_glue_seq_to_of(struct seq_file *sf);
 bool container_glue_may_set_release_agent(struct file *file);
 void container_glue_queue_rcu_free(struct rcu_work *rwork);
@@ -73,8 +85,13 @@ bool container_glue_task_listed(struct task_struct *task);
 void container_glue_task_link(struct task_struct *task, struct list_head *list);
 void container_glue_task_unlink(struct task_struct *task);
 unsigned int container_glue_task_flags(struct task_struct *task);
-struct task_struct *container_glue_next_task(struct list_head *list,
-					     struct task_struct *pos);
+void container_glue_cursor_start(struct list_head *list,
+				 struct list_head *cursor);
+struct task_struct *container_glue_cursor_next(struct list_head *list,
+					       struct list_head *cursor);
+void container_glue_cond_resched(void);
+struct pid_namespace *container_glue_get_pid_ns(struct pid_namespace *ns);
+void container_glue_put_pid_ns(struct pid_namespace *ns);
 uid_t container_glue_opener_euid(struct file *file);
 void container_glue_task_uids(struct task_struct *task, uid_t *uid,
 			      uid_t *suid);

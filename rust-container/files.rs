@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The built-in control files: `tasks`, `notify_on_release` and, in the
-//! root only, `release_agent`.
+//! The built-in control files: `tasks`, `notify_on_release`,
+//! `max_depth`, `max_descendants` and, in the root only,
+//! `release_agent`.
 
 use crate::{
-    container::{Container, TREE},
+    container::{Container, Limits, NO_LIMIT, TREE},
     glue::{self, TaskExt},
     input, membership,
 };
@@ -17,12 +18,6 @@ use kernel::{
 
 /// Longest release agent path, without the terminating NUL.
 const AGENT_MAX: usize = bindings::PATH_MAX as usize - 1;
-
-/// Reading `tasks`: the ids of the container's tasks, ascending, as the
-/// reader's pid namespace sees them; shown one per line.
-pub(crate) fn task_ids(container: &Container) -> Result<KVVec<i32>> {
-    membership::task_ids(container, glue::current_pid_ns())
-}
 
 /// Writing `tasks`: moves one thread, given by its id in the writer's pid
 /// namespace (0: the writer). The opener of the file must be root or own
@@ -59,6 +54,37 @@ pub(crate) fn show_notify(container: &Container, sf: &SeqFile) -> Result {
 pub(crate) fn write_notify(container: &Container, buf: &[u8]) -> Result {
     let notify = input::parse_flag(buf)?;
     container.notify_on_release.store(notify, Relaxed);
+    Ok(())
+}
+
+/// Which limit a file shows.
+pub(crate) type LimitField = fn(&mut Limits) -> &mut u32;
+
+pub(crate) fn max_depth(limits: &mut Limits) -> &mut u32 {
+    &mut limits.max_depth
+}
+
+pub(crate) fn max_descendants(limits: &mut Limits) -> &mut u32 {
+    &mut limits.max_descendants
+}
+
+/// Reading `max_depth` or `max_descendants`: `max` or the number.
+pub(crate) fn show_limit(container: &Container, sf: &SeqFile, field: LimitField) -> Result {
+    let value = *field(container.limits.as_mut(&mut TREE.lock()));
+    if value == NO_LIMIT {
+        glue::seq_write(sf, b"max\n");
+    } else {
+        seq_print!(sf, "{}\n", value);
+    }
+    Ok(())
+}
+
+/// Writing `max_depth` or `max_descendants`: `max`, or a number from 0 to
+/// `INT_MAX`. A limit below what the subtree has already only stops new
+/// containers.
+pub(crate) fn write_limit(container: &Container, buf: &[u8], field: LimitField) -> Result {
+    let value = input::parse_limit(buf)?.unwrap_or(NO_LIMIT);
+    *field(container.limits.as_mut(&mut TREE.lock())) = value;
     Ok(())
 }
 

@@ -7,7 +7,7 @@
 //! `unsafe` block of the core's logic is here or in the crate root's
 //! entry points.
 
-use crate::container::{Container, FileRef, MembersGuard};
+use crate::container::{Container, FileRef, MembersGuard, WalkerGuard};
 use core::ptr;
 use kernel::{
     bindings,
@@ -159,6 +159,13 @@ impl Node {
         })
     }
 
+    /// Length of the node's name. Names of container nodes change only
+    /// under the tree lock, which the caller holds for a lasting answer.
+    pub(crate) fn name_len(self) -> usize {
+        // SAFETY: The node is live (type invariant).
+        unsafe { bindings::container_glue_name_len(self.0) }
+    }
+
     /// Length of the node's path from the root of the filesystem:
     /// `/a/b` is 4, the root is 0. Names and parents of container nodes
     /// change only under the tree lock, which the caller holds for a
@@ -204,6 +211,14 @@ pub(crate) fn create_root() -> Result<Node> {
 pub(crate) fn register_fs() -> Result {
     // SAFETY: Called once at boot, after the root exists.
     to_result(unsafe { bindings::container_glue_register_fs() })
+}
+
+/// The workqueue of the release agents, made by [`register_fs()`].
+pub(crate) fn release_queue() -> Option<&'static kernel::workqueue::Queue> {
+    // SAFETY: The glue sets the pointer once, at boot, before any release.
+    let wq = unsafe { bindings::container_glue_release_wq() };
+    // SAFETY: A workqueue made at boot is never destroyed.
+    (!wq.is_null()).then(|| unsafe { kernel::workqueue::Queue::from_raw(wq) })
 }
 
 pub(crate) fn add_builtin_files() -> Result {
@@ -322,36 +337,92 @@ impl LockedTask<'_> {
     }
 }
 
-/// Iterates over the tasks on a container's list, with the container's
-/// `members` lock held for the whole iteration.
-pub(crate) struct TaskList<'a> {
+/// The walk of a container's task list: its place is the container's
+/// cursor node, so the list lock may be dropped between steps.
+///
+/// # Invariants
+///
+/// The walker holds the container's walker mutex for as long as the
+/// `Walk` lives, so no one else uses the cursor; the cursor is on the
+/// container's list until [`Walk::next()`] returned `None`.
+pub(crate) struct Walk<'a> {
     container: &'a Container,
-    _members: &'a MembersGuard<'a>,
-    pos: *mut bindings::task_struct,
 }
 
-impl<'a> TaskList<'a> {
-    /// `members` is the guard of `container`'s lock.
-    pub(crate) fn new(container: &'a Container, members: &'a MembersGuard<'a>) -> Self {
-        Self {
-            container,
-            _members: members,
-            pos: ptr::null_mut(),
-        }
+impl<'a> Walk<'a> {
+    /// Puts the cursor at the head of the list. `_walker` proves the
+    /// walker mutex is held, `_members` the list lock.
+    pub(crate) fn start(
+        container: &'a Container,
+        _walker: &WalkerGuard<'_>,
+        _members: &MembersGuard<'_>,
+    ) -> Self {
+        // SAFETY: Both locks are held: the list may change and the cursor
+        // is ours. The cursor is off every list (a walk always ends).
+        unsafe { bindings::container_glue_cursor_start(container.task_list(), container.cursor()) };
+        // INVARIANT: The cursor is on the list, and the caller holds the
+        // walker mutex for the lifetime of the container borrow.
+        Self { container }
+    }
+
+    /// The next task of the walk, valid while `_members` is held; `None`
+    /// at the end, where the cursor leaves the list.
+    pub(crate) fn next<'g>(&mut self, _members: &'g MembersGuard<'_>) -> Option<&'g Task> {
+        // SAFETY: The list lock is held and the cursor is on the list
+        // (type invariant).
+        let task = unsafe {
+            bindings::container_glue_cursor_next(
+                self.container.task_list(),
+                self.container.cursor(),
+            )
+        };
+        // SAFETY: A listed task is live while the list lock is held;
+        // `Task` is a transparent wrapper of `task_struct`.
+        (!task.is_null()).then(|| unsafe { &*task.cast::<Task>() })
     }
 }
 
-impl<'a> Iterator for TaskList<'a> {
-    type Item = &'a Task;
+/// Lets the scheduler run something else, between two holds of a lock.
+pub(crate) fn cond_resched() {
+    // SAFETY: Called with no spinlock held.
+    unsafe { bindings::container_glue_cond_resched() };
+}
 
-    fn next(&mut self) -> Option<&'a Task> {
-        // SAFETY: The list is initialized and, with `members` held, neither
-        // it nor its tasks go away.
-        self.pos =
-            unsafe { bindings::container_glue_next_task(self.container.task_list(), self.pos) };
-        // SAFETY: A listed task is live while the list lock is held;
-        // `Task` is a transparent wrapper of `task_struct`.
-        (!self.pos.is_null()).then(|| unsafe { &*self.pos.cast::<Task>() })
+/// A counted reference on a pid namespace.
+///
+/// # Invariants
+///
+/// The pointer is a live pid namespace on which we hold a reference.
+pub(crate) struct PidNs(*mut bindings::pid_namespace);
+
+// SAFETY: Pid namespace references may be taken and given back from any
+// thread.
+unsafe impl Send for PidNs {}
+
+impl PidNs {
+    /// The pid namespace of the current task.
+    pub(crate) fn current() -> Self {
+        // SAFETY: The current task's active pid namespace is live, and we
+        // take a reference on it.
+        let ns = unsafe { bindings::container_glue_get_pid_ns(current_pid_ns()) };
+        // INVARIANT: Referenced just above.
+        Self(ns)
+    }
+
+    /// Whether this is the pid namespace of the current task.
+    pub(crate) fn is_current(&self) -> bool {
+        core::ptr::eq(self.0, current_pid_ns())
+    }
+
+    pub(crate) fn as_ptr(&self) -> *mut bindings::pid_namespace {
+        self.0
+    }
+}
+
+impl Drop for PidNs {
+    fn drop(&mut self) {
+        // SAFETY: We own this reference (type invariant).
+        unsafe { bindings::container_glue_put_pid_ns(self.0) };
     }
 }
 
@@ -407,8 +478,9 @@ pub(crate) fn seq_write(sf: &SeqFile, bytes: &[u8]) {
     unsafe { bindings::seq_write(raw, bytes.as_ptr().cast(), bytes.len()) };
 }
 
-/// Starts `agent` with the argument `path` and the environment of the
-/// release agent, without waiting for it.
+/// Runs `agent` with the argument `path` and the environment of the
+/// release agent, and waits (killably) until it exits: the caller's
+/// workqueue bounds how many agents run at once.
 pub(crate) fn run_release_agent(mut agent: KVec<u8>, mut path: KVec<u8>) -> Result {
     agent.push(0, GFP_KERNEL)?;
     path.push(0, GFP_KERNEL)?;
@@ -421,14 +493,14 @@ pub(crate) fn run_release_agent(mut agent: KVec<u8>, mut path: KVec<u8>) -> Resu
         ptr::null_mut(),
     ];
     // SAFETY: `argv` and `envp` are NULL-terminated arrays of
-    // NUL-terminated strings that outlive the call; with UMH_WAIT_EXEC the
-    // helper has copied them once it returns.
+    // NUL-terminated strings that outlive the call, which returns once the
+    // helper has exited.
     to_result(unsafe {
         bindings::call_usermodehelper(
             agent.as_ptr(),
             argv.as_mut_ptr(),
             envp.as_mut_ptr(),
-            bindings::UMH_WAIT_EXEC as i32,
+            (bindings::UMH_WAIT_PROC | bindings::UMH_KILLABLE) as i32,
         )
     })
 }

@@ -108,6 +108,20 @@ pub(crate) fn parse_pid(buf: &[u8]) -> Result<i32> {
     i32::try_from(value).map_err(|_| EINVAL)
 }
 
+/// Parses a `max_depth` or `max_descendants` write: `max` (`None`), or a
+/// number from 0 to `INT_MAX` written as for `tasks`.
+pub(crate) fn parse_limit(buf: &[u8]) -> Result<Option<u32>> {
+    if strip(buf) == b"max" {
+        return Ok(None);
+    }
+    let s = strip(buf);
+    if s.starts_with(b"-") {
+        return Err(EINVAL);
+    }
+    let value = parse_pid(s)?;
+    u32::try_from(value).map(Some).map_err(|_| EINVAL)
+}
+
 #[kunit_tests(container_input)]
 mod tests {
     use super::*;
@@ -173,6 +187,26 @@ mod tests {
         assert_eq!(parse_pid(b"-0"), Ok(0));
         assert_eq!(parse_pid(b"0x10"), Ok(16));
         assert_eq!(parse_pid(b"2147483647"), Ok(i32::MAX));
+    }
+
+    #[test]
+    fn limit_is_max_or_a_non_negative_int() {
+        assert_eq!(parse_limit(b"max"), Ok(None));
+        assert_eq!(parse_limit(b" max\n"), Ok(None));
+        assert_eq!(parse_limit(b"0"), Ok(Some(0)));
+        assert_eq!(parse_limit(b"0x10\n"), Ok(Some(16)));
+        assert_eq!(parse_limit(b"2147483647"), Ok(Some(i32::MAX as u32)));
+        for bad in [
+            &b""[..],
+            b"Max",
+            b"max max",
+            b"-1",
+            b"-0",
+            b"2147483648",
+            b"1 2",
+        ] {
+            assert_eq!(parse_limit(bad), Err(EINVAL));
+        }
     }
 
     #[test]

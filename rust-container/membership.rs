@@ -8,15 +8,15 @@
 //! a container before that container's count drops, so a container whose
 //! count is zero (the condition of rmdir) can only still be seen by RCU
 //! readers that started earlier, which the freeing of a removed container
-//! waits for. Fork and exit take no global lock; attach never waits for a
-//! grace period.
+//! waits for. Fork and exit take the lock of the task's container, which
+//! for the root (where every task starts) is shared by the whole system;
+//! attach never waits for a grace period.
 
 use crate::{
     container::{self, Container},
     glue::{self, LockedTask, TaskExt},
 };
 use kernel::{
-    bindings,
     prelude::*,
     sync::{Arc, ArcBorrow, GlobalGuard},
     task::Task,
@@ -162,89 +162,30 @@ pub(crate) fn attach(
     Ok(())
 }
 
-/// The ids of the tasks of `container` that the pid namespace `ns` can
-/// see, sorted; tasks already exiting are left out. Costs in proportion
-/// to the container's own tasks.
-pub(crate) fn task_ids(
-    container: &Container,
-    ns: *mut bindings::pid_namespace,
-) -> Result<KVVec<i32>> {
-    let mut capacity = container.members.lock().count;
+/// Tasks looked at per hold of a container's list lock by a walk.
+const WALK_BATCH: usize = 32;
+
+/// Calls `f` for every task on the list of `container`, under the list
+/// lock, which is dropped and taken again every [`WALK_BATCH`] tasks: no
+/// walk holds off fork, exit or attach for longer than that, however
+/// many tasks the container has. Walkers of one container take turns.
+///
+/// A task that stays in the container during the whole walk is seen
+/// once; one that joins or leaves meanwhile may be seen or not, and one
+/// that leaves and comes back may be seen twice.
+pub(crate) fn for_each_task(container: &Container, mut f: impl FnMut(&Task)) {
+    let walker = container.walker.lock();
+    let mut members = container.members.lock();
+    let mut walk = glue::Walk::start(container, &walker, &members);
     loop {
-        let mut ids = KVVec::with_capacity(capacity, GFP_KERNEL)?;
-        let members = container.members.lock();
-        if members.count > capacity {
-            // Tasks arrived while allocating: size again.
-            capacity = members.count;
-            continue;
-        }
-        for task in glue::TaskList::new(container, &members) {
-            if task.is_exiting() {
-                continue;
-            }
-            let id = glue::pid_in_ns(task, ns);
-            // Every listed task is counted, so this cannot run out of room.
-            if id > 0 && ids.push_within_capacity(id).is_err() {
-                break;
+        for _ in 0..WALK_BATCH {
+            match walk.next(&members) {
+                Some(task) => f(task),
+                None => return,
             }
         }
         drop(members);
-        sort_ids(&mut ids);
-        return Ok(ids);
-    }
-}
-
-/// Sorts thread ids taken in list order. Tasks join a list mostly in the
-/// order they were created, and pids are handed out cyclically, so the
-/// ids are usually one ascending run, or two when the pid counter wrapped
-/// between them: both take one pass instead of a sort.
-fn sort_ids(ids: &mut [i32]) {
-    let Some(wrap) = ids.windows(2).position(|w| w[0] > w[1]) else {
-        return;
-    };
-    let wrapped_once = ids[wrap + 1..].windows(2).all(|w| w[0] < w[1]);
-    if wrapped_once && ids[ids.len() - 1] < ids[0] {
-        ids.rotate_left(wrap + 1);
-    } else {
-        ids.sort_unstable();
-    }
-}
-
-#[kunit_tests(container_task_ids)]
-mod tests {
-    use super::*;
-
-    fn sorted(mut ids: [i32; 6]) -> [i32; 6] {
-        sort_ids(&mut ids);
-        ids
-    }
-
-    #[test]
-    fn ascending_ids_stay() {
-        assert_eq!(sorted([1, 2, 3, 5, 8, 13]), [1, 2, 3, 5, 8, 13]);
-        let mut none: [i32; 0] = [];
-        sort_ids(&mut none);
-        let mut one = [7];
-        sort_ids(&mut one);
-        assert_eq!(one, [7]);
-    }
-
-    #[test]
-    fn ids_after_a_pid_wrap_are_rotated() {
-        assert_eq!(
-            sorted([32760, 32765, 300, 301, 302, 400]),
-            [300, 301, 302, 400, 32760, 32765]
-        );
-        assert_eq!(sorted([9, 1, 2, 3, 4, 5]), [1, 2, 3, 4, 5, 9]);
-        assert_eq!(sorted([2, 3, 4, 5, 6, 1]), [1, 2, 3, 4, 5, 6]);
-    }
-
-    #[test]
-    fn other_orders_are_sorted() {
-        // Two runs that overlap: not a rotation.
-        assert_eq!(sorted([5, 10, 20, 6, 7, 30]), [5, 6, 7, 10, 20, 30]);
-        // Three runs.
-        assert_eq!(sorted([5, 1, 9, 2, 8, 3]), [1, 2, 3, 5, 8, 9]);
-        assert_eq!(sorted([6, 5, 4, 3, 2, 1]), [1, 2, 3, 4, 5, 6]);
+        glue::cond_resched();
+        members = container.members.lock();
     }
 }
