@@ -12,9 +12,10 @@ prepare_test_run on off
 
 rm -rf "$results"
 log "booting kernel-on: all kselftests"
+# 2 GiB: tasks_scale_test starts 20,000 threads in the root container.
 "$TOP/qemu/run" --variant on --check \
 	--skip containers:disabled_test.sh,containers:fault_test \
-	--out "$results/on" --timeout 1800 || true
+	--memory 2048 --out "$results/on" --timeout 1800 || true
 log "booting kernel-off: the interface must be absent"
 "$TOP/qemu/run" --variant off --check \
 	--tests containers:pipeline_test.sh,containers:disabled_test.sh \

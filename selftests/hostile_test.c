@@ -1137,7 +1137,10 @@ static int fn_deep_proc(void)
 	return r;
 }
 
-/* Renaming an ancestor may push the path of a descendant past the limit. */
+/*
+ * Renaming an ancestor may not push the path of a descendant past the
+ * limit: refused, nothing renamed.
+ */
 static int fn_deep_rename_ancestor(void)
 {
 	char p[PATH_MAX], q[PATH_MAX];
@@ -1148,9 +1151,16 @@ static int fn_deep_rename_ancestor(void)
 	snprintf(p, sizeof(p), H "/%s", name_of(200, 'p'));
 	snprintf(q, sizeof(q), H "/%s", name_of(255, 'P'));
 	r = err0(rename(p, q));
+	if (!r) {
+		rename(q, p);
+		return r;
+	}
+	if (access(p, F_OK) || !access(q, F_OK))
+		bad_state("the refused rename changed the names");
 	return r;
 }
 
+/* After the refused rename the task still reads its whole path. */
 static int fn_deep_proc_too_long(void)
 {
 	char p[64];
@@ -1159,6 +1169,8 @@ static int fn_deep_proc_too_long(void)
 
 	snprintf(p, sizeof(p), "/proc/%d/container", main_pid);
 	n = read_path(p, b, sizeof(b));
+	if (n >= 0 && (n != 4095 || strncmp(b, "/hostile/ppp", 12)))
+		bad_state("/proc/self/container: %zd bytes '%.30s'", n, b);
 	return n < 0 ? (int)-n : 0;
 }
 
@@ -1176,14 +1188,17 @@ static int fn_deep_mkdir_after_rename(void)
 	return r;
 }
 
+/* A rename of the ancestor that keeps every path within the limit. */
 static int fn_deep_rename_back(void)
 {
 	char p[PATH_MAX], q[PATH_MAX];
 	int r;
 
-	snprintf(p, sizeof(p), H "/%s", name_of(255, 'P'));
-	snprintf(q, sizeof(q), H "/%s", name_of(200, 'p'));
+	snprintf(p, sizeof(p), H "/%s", name_of(200, 'p'));
+	snprintf(q, sizeof(q), H "/%s", name_of(200, 'o'));
 	r = err0(rename(p, q));
+	if (!r && (r = err0(rename(q, p))))
+		bad_state("rename back: %s", strerror(r));
 	to_root(main_pid);
 	in_container(main_pid, "/\n");
 	return r;
@@ -1240,22 +1255,20 @@ static int fn_mount_ro_foo(void)
 }
 
 /*
- * "ro" in the data is a generic superblock flag to the VFS, not an option
- * of this filesystem; the one superblock already exists and is not
- * reconfigured, so the new mount stays writable.
+ * "ro" in the data is the generic superblock flag: every mount shares the
+ * one superblock, so it is refused rather than ignored.
  */
 static int fn_mount_data_ro(void)
 {
 	int r = err0(mount("none", M2, "container", 0, "ro"));
 
-	if (r)
-		return r;
-	if (mkdir(M2 "/hostile/ro", 0755) || rmdir(H "/ro"))
-		bad_state("mkdir through a data=ro mount: %s", strerror(errno));
+	if (!r) {
+		mount(NULL, M2, NULL, MS_REMOUNT, NULL);
+		if (umount(M2))
+			bad_state("umount: %s", strerror(errno));
+	}
 	if (mkdir(H "/rw", 0755) || rmdir(H "/rw"))
 		bad_state("main mount no longer writable: %s", strerror(errno));
-	if (umount(M2))
-		bad_state("umount: %s", strerror(errno));
 	return r;
 }
 
@@ -1288,13 +1301,36 @@ static int fn_mount_null_source(void)
 	return r;
 }
 
-/* A read-only mount: writes through it fail, the main mount is not affected. */
+/* MS_RDONLY would make the shared superblock read-only: refused. */
 static int fn_mount_rdonly(void)
 {
-	int r = err0(mount("none", M2, "container", MS_RDONLY, NULL)), e;
+	int r = err0(mount("none", M2, "container", MS_RDONLY, NULL));
+
+	if (!r) {
+		mount(NULL, M2, NULL, MS_REMOUNT, NULL);
+		if (umount(M2))
+			bad_state("umount: %s", strerror(errno));
+	}
+	if (mkdir(H "/rw", 0755) || rmdir(H "/rw"))
+		bad_state("main mount no longer writable: %s", strerror(errno));
+	return r;
+}
+
+/*
+ * The read-only view is a bind mount made read-only: writes through it
+ * fail, the main mount is not affected.
+ */
+static int fn_bind_rdonly(void)
+{
+	int r = err0(mount(CROOT, M2, NULL, MS_BIND, NULL)), e;
 
 	if (r)
 		return r;
+	r = err0(mount(NULL, M2, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL));
+	if (r) {
+		umount(M2);
+		return r;
+	}
 	e = err0(mkdir(M2 "/hostile/ro", 0755));
 	if (e != EROFS)
 		bad_state("mkdir through ro mount: %s", strerror(e));
@@ -1763,20 +1799,21 @@ static const struct hcase cases[] = {
 	FN("mkdir making a 4094-byte path (PATH_MAX - 2)", fn_deep_fits, 0),
 	FN("mkdir making a 4095-byte path: ENAMETOOLONG", fn_deep_too_long, ENAMETOOLONG),
 	FN("/proc/self/container in the 4094-byte container", fn_deep_proc, 0),
-	FN("rename an ancestor to make the path too long: allowed", fn_deep_rename_ancestor, 0),
-	FN("/proc/self/container of a too-long path: ENAMETOOLONG", fn_deep_proc_too_long, ENAMETOOLONG),
-	FN("mkdir below a too-long path: ENAMETOOLONG", fn_deep_mkdir_after_rename, ENAMETOOLONG),
-	FN("rename the ancestor back", fn_deep_rename_back, 0),
+	FN("rename an ancestor to make a descendant's path too long: ENAMETOOLONG", fn_deep_rename_ancestor, ENAMETOOLONG),
+	FN("/proc/self/container after the refused rename: the whole path", fn_deep_proc_too_long, 0),
+	FN("mkdir below the 4094-byte path: ENAMETOOLONG", fn_deep_mkdir_after_rename, ENAMETOOLONG),
+	FN("rename the ancestor to a name as long, and back", fn_deep_rename_back, 0),
 	FN("remove the deep chain", fn_deep_cleanup, 0),
 
 	/* mounts */
 	FN("mount -o foo: EINVAL", fn_mount_foo, EINVAL),
 	FN("mount -o ro,foo: EINVAL", fn_mount_ro_foo, EINVAL),
-	FN("mount with data \"ro\": VFS sb flag, mount stays writable", fn_mount_data_ro, 0),
+	FN("mount with data \"ro\": EINVAL (shared superblock), tree stays writable", fn_mount_data_ro, EINVAL),
 	FN("mount with data \",\" (no option)", fn_mount_empty_key, 0),
 	FN("mount with a binary source name", fn_mount_any_source, 0),
 	FN("mount with a NULL source", fn_mount_null_source, 0),
-	FN("mount MS_RDONLY: EROFS through it, main mount writable", fn_mount_rdonly, 0),
+	FN("mount MS_RDONLY: EINVAL (shared superblock), tree stays writable", fn_mount_rdonly, EINVAL),
+	FN("bind mount made ro: EROFS through it, main mount writable", fn_bind_rdonly, 0),
 	FN("remount with -o foo: EINVAL", fn_remount_foo, EINVAL),
 	FN("remount without options", fn_remount_plain, 0),
 	FN("bind remount ro then rw", fn_remount_bind_ro, 0),
