@@ -57,7 +57,15 @@
 #define THREAD_STACK	1024		/* per idle thread: it only makes syscalls */
 #define RESERVE_KB	(160 * 1024)	/* MemAvailable kept for the rest of the test */
 #define FEW		5		/* stable tasks of the churned container */
-#define HOLD_MAX_US	5000.0
+/*
+ * Longest hold allowed while reads race fork+exit. Only the debug kernel
+ * has lock statistics, and there (KASAN, lockdep, TCG) a hold of one
+ * batch of 32 tasks measures up to about 8 ms and fork's own up to
+ * 0.2 ms; a walk of the whole list under the lock holds it for seconds
+ * at 20,000 tasks. The acquisitions per read (the second result) show
+ * the batching itself, whatever the host's speed.
+ */
+#define HOLD_MAX_US	25000.0
 #define NFDS		4000
 /*
  * Each first read costs the kernel a walk of the N tasks: past this
@@ -67,7 +75,7 @@
 #define FD_BUDGET_MS	30000
 /* Per open file: a page of ids, the seq_file page, the file structures. */
 #define FD_COST_KB	12
-#define FD_DEBUG_KB	4		/* KASAN and kmemleak on top, debug kernel */
+#define FD_DEBUG_KB	12		/* KASAN redzones and kmemleak on top: measured 16.1 */
 #define BATCH		250
 #define MAX_OPENERS	16
 #define MAX_PROCS	(MAX_OPENERS + 8)
@@ -783,7 +791,7 @@ static int reader(void *unused)
 
 static void test_lock_stat(void)
 {
-	const char *what1 = "lock hold bounded: container_members held < 5000 us while root tasks reads race fork+exit";
+	const char *what1 = "lock hold bounded: container_members held < 25 ms while root tasks reads race fork+exit";
 	const char *what2 = "lock hold bounded: container_members taken >= N/64 times per complete root tasks read";
 	bool ok_hold = false, ok_batch = false;
 	double per_fork = 0, by_reads = 0;
