@@ -1081,7 +1081,7 @@ out:
 			proc_reap(op[i].pid, false);
 	}
 	ksft_test_result(ok_mem, "open tasks files keep bounded memory: up to %d fds on the root's tasks, 1 byte read from each, below %d KiB per fd\n",
-			 NFDS, FD_COST_KB);
+			 NFDS, (int)per_fd);
 	ksft_test_result(ok_back, "open tasks files keep bounded memory: it comes back after close\n");
 }
 
