@@ -4,23 +4,25 @@
 #   make run          build what is stale and boot a shell in QEMU
 #   make check        build what is stale and run every test
 #   make check-debug  the same tests on the KASAN/lockdep/kmemleak kernel
+#   make check-defconfig  the same tests on x86_64_defconfig + containers
 #   make bench        what containers cost, against no grouping and cgroups
 #                     (BENCHMARKS.md; about 22 minutes)
 #
-# VARIANT=on|off|debug|cgroups picks the kernel for run/menuconfig (default on);
+# VARIANT=on|off|real|debug|cgroups|arm64|defconfig picks the kernel for
+# run/menuconfig (default on);
 # SCRIPT=FILE makes 'make run' run FILE in the guest instead of a shell.
 
 VARIANT ?= on
 SCRIPT ?=
 BUILD := build
 
-.PHONY: all deps fetch tree build kernel initramfs run check check-debug bench menuconfig \
+.PHONY: all deps fetch tree build kernel initramfs run check check-debug check-defconfig bench menuconfig \
 	export-series checkpatch clean distclean help
 
 all: build
 
 help:
-	@sed -n '2,12s/^# \{0,1\}//p' Makefile
+	@sed -n '2,14s/^# \{0,1\}//p' Makefile
 
 deps:
 	@ci/install-deps.sh
@@ -36,6 +38,7 @@ kernel: tree
 
 initramfs: tree
 	@qemu/mkinitramfs.sh $(BUILD)/initramfs.cpio.gz
+	@if [ "$(VARIANT)" = arm64 ]; then qemu/mkinitramfs.sh $(BUILD)/initramfs-arm64.cpio.gz arm64; fi
 
 build: kernel initramfs
 
@@ -47,6 +50,9 @@ check:
 
 check-debug:
 	@ci/check-debug.sh
+
+check-defconfig:
+	@PC_CHECK_VARIANTS=defconfig ci/check.sh
 
 bench:
 	@ci/bench.sh

@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Configure and build one kernel variant out of tree:
-#   ci/build-kernel.sh on|off|debug|cgroups [--config-only|--menuconfig]
-# The config is tinyconfig + kconfig-fragments/64bit.config + the variant's
-# fragments (see variant_fragments in lib.sh). It is generated in a scratch
+#   ci/build-kernel.sh VARIANT [--config-only|--menuconfig]
+# The config is the variant's base (tinyconfig, plus
+# kconfig-fragments/64bit.config on x86_64; or x86_64_defconfig) and then
+# the variant's fragments (see variant_fragments in lib.sh). It is generated in a scratch
 # directory and copied into the build directory only when it changed, so
 # an unchanged setup rebuilds nothing.
 source "$(dirname "$0")/lib.sh"
 
-variant=${1:?usage: build-kernel.sh on|off|debug|cgroups [--config-only]}
+variant=${1:?usage: build-kernel.sh VARIANT [--config-only|--menuconfig]}
 O=$(variant_dir "$variant")
 S=$O.config-scratch
 FRAG=$TOP/kconfig-fragments
-read -r -a frags <<<"$(variant_fragments "$variant")"
+frags_line=$(variant_fragments "$variant") || exit 1
+read -r -a frags <<<"$frags_line"
+base=$(variant_base "$variant")
+arch=$(variant_arch "$variant")
+image=$(variant_image "$variant")
 variant_make "$variant"
 
 need_disk_mib "$BUILD_ROOT" 1500
@@ -26,8 +31,10 @@ merge() {
 }
 
 : >"$S/config.log"
-run_logged "$S/tinyconfig.log" "${KMAKE[@]}" O="$S" tinyconfig || die "make tinyconfig failed"
-merge "$FRAG/64bit.config"
+run_logged "$S/base.log" "${KMAKE[@]}" O="$S" "$base" || die "make $base failed"
+if [ "$base" = tinyconfig ] && [ "$arch" = x86_64 ]; then
+	merge "$FRAG/64bit.config"
+fi
 merge "${frags[@]/#/$FRAG/}"
 run_logged "$S/olddefconfig.log" "${KMAKE[@]}" O="$S" olddefconfig || die "make olddefconfig failed"
 
@@ -64,7 +71,9 @@ case ${2:-} in
 --menuconfig) exec "${KMAKE[@]}" O="$O" menuconfig ;;
 esac
 
-log "building kernel-$variant (first build about 5 minutes; log: $O/build.log)"
-run_logged "$O/build.log" "${KMAKE[@]}" O="$O" olddefconfig bzImage ||
+targets=("$(basename "$image")")
+grep -q '^CONFIG_MODULES=y' "$O/.config" && targets+=(modules)
+log "building kernel-$variant: ${targets[*]} (log: $O/build.log)"
+run_logged "$O/build.log" "${KMAKE[@]}" O="$O" olddefconfig "${targets[@]}" ||
 	die "building kernel-$variant failed (full log: $O/build.log)"
-log "kernel-$variant: $O/arch/x86/boot/bzImage"
+log "kernel-$variant: $O/$image"

@@ -12,7 +12,7 @@ prepare_test_run debug
 rm -rf "$results/debug"
 log "booting kernel-debug: all kselftests, then a kmemleak scan"
 # 3 GiB: tasks_scale_test starts 20,000 threads, whose stacks KASAN doubles.
-"$TOP/qemu/run" --variant debug --check --skip containers:disabled_test.sh \
+"$TOP/qemu/run" --variant debug --check --cpus 4 --skip containers:disabled_test.sh \
 	--append "pc.kmemleak=scan" --memory 3072 --out "$results/debug" --timeout 3600 || true
 
 log "console log: $results/debug/console.log, kernel log: kernel.log"

@@ -10,6 +10,9 @@ PACKAGES=(
 	python3 perl
 	"clang-$LLVM_VERSION" "lld-$LLVM_VERSION" "llvm-$LLVM_VERSION"
 	"libclang-$LLVM_VERSION-dev"
+	# arm64: the cross compiler with its static C library, and the
+	# emulator. busybox-static for arm64 is fetched below.
+	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
 )
 
 missing_packages() {
@@ -55,8 +58,33 @@ install_rust() {
 	fi
 }
 
+# The arm64 initramfs needs an arm64 busybox-static. Installing it would
+# replace the host's, so the package is only downloaded (multiarch) and
+# unpacked into the cache; qemu/mkinitramfs.sh takes it from there.
+install_arm64_busybox() {
+	local dir=$CACHE_DIR/arm64-busybox deb
+	[ -x "$dir/bin/busybox" ] && return 0
+	[ "$(id -u)" = 0 ] || die "need root to add the arm64 architecture to dpkg"
+	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+		log "adding arm64 as a foreign architecture (for busybox-static:arm64)"
+		dpkg --add-architecture arm64
+		run_logged "$CACHE_DIR/logs/apt-update.log" apt-get update ||
+			die "apt-get update failed (no network to the Debian mirror?)"
+	fi
+	rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
+	(cd "$dir.tmp" && run_logged "$CACHE_DIR/logs/apt-download.log" \
+		apt-get download busybox-static:arm64) ||
+		die "downloading busybox-static:arm64 failed"
+	deb=$(ls "$dir.tmp"/busybox-static_*_arm64.deb)
+	dpkg-deb -x "$deb" "$dir.tmp/root" || die "unpacking $deb failed"
+	mkdir -p "$dir/bin"
+	install -m 755 "$dir.tmp/root/bin/busybox" "$dir/bin/busybox"
+	rm -rf "$dir.tmp"
+}
+
 mkdir -p "$CACHE_DIR/logs"
 install_packages
+install_arm64_busybox
 install_rust
 [ -n "$(missing_packages)" ] && die "still missing: $(missing_packages)"
 exit 0

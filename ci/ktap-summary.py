@@ -175,18 +175,26 @@ def main(args):
     failed = sum(s.failed for _, s in all_suites)
     skipped = sum(s.skipped for _, s in all_suites)
 
-    print()
-    print(f"{'boot':<5} {'suite':<58} {'pass':>5} {'fail':>5} {'skip':>5}")
-    for boot, s in all_suites:
-        mark = "  <-- FAILED" if s.failed else ""
-        print(f"{boot:<5} {s.name:<58} {s.passed:>5} {s.failed:>5} {s.skipped:>5}{mark}")
-        for n in s.notes:
-            print(f"      {n}")
-    for boot, lines in splats.items():
-        print(f"{boot:<5} {'kernel splats in the console':<58} {0:>5} {len(lines):>5} {0:>5}  <-- FAILED")
-        for line, where in lines.items():
-            print(f"      {where}: {line}")
-        failed += len(lines)
+    # One table per boot, a row per suite, then the boot's totals.
+    boots = list(dict.fromkeys([b for b, _ in all_suites] + list(splats)))
+    for boot in boots:
+        suites = [s for b, s in all_suites if b == boot]
+        print()
+        print(f"kernel-{boot}")
+        print(f"  {'suite':<58} {'pass':>5} {'fail':>5} {'skip':>5}")
+        for s in suites:
+            mark = "  <-- FAILED" if s.failed else ""
+            print(f"  {s.name:<58} {s.passed:>5} {s.failed:>5} {s.skipped:>5}{mark}")
+            for n in s.notes:
+                print(f"      {n}")
+        lines = splats.get(boot, {})
+        if lines:
+            print(f"  {'kernel splats in the console':<58} {0:>5} {len(lines):>5} {0:>5}  <-- FAILED")
+            for line, where in lines.items():
+                print(f"      {where}: {line}")
+            failed += len(lines)
+        print(f"  {'total':<58} {sum(s.passed for s in suites):>5} "
+              f"{sum(s.failed for s in suites) + len(lines):>5} {sum(s.skipped for s in suites):>5}")
     for e in errors:
         print(f"error: {e}")
     failed += len(errors)

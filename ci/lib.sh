@@ -48,28 +48,67 @@ need_disk_mib() {
 		die "not enough disk space in $dir: ${have} MiB free, ${need} MiB needed"
 }
 
-# The kernel variants: each has its own build directory and fragments.
-variant_fragments() {
+# The kernel variants. Each has its own build directory, architecture,
+# base config (tinyconfig unless stated) and fragments; the fragment of
+# its architecture (qemu-x86_64.config, qemu-arm64.config) comes first.
+#   on         tiny x86_64 kernel with containers (make bench, make run)
+#   off        the same without containers (baseline; make check)
+#   real       containers beside cgroups and their controllers, modules,
+#              preemption, 64 CPUs: what distributions run (make check,
+#              booted with 4 CPUs)
+#   debug      real + KASAN, lockdep, kmemleak...: clang (make check-debug)
+#   cgroups    containers off, cgroups without controller (make bench)
+#   arm64      tiny arm64 kernel with containers, cross-built (make check)
+#   defconfig  x86_64_defconfig + Rust + containers (make check-defconfig)
+VARIANTS="on off real debug cgroups arm64 defconfig"
+variant_arch() {
 	case $1 in
-	on) echo "qemu-base.config containers-on.config" ;;
-	off) echo "qemu-base.config containers-off.config" ;;
-	debug) echo "qemu-base.config containers-on.config debug.config" ;;
-	cgroups) echo "qemu-base.config containers-off.config benchmark-cgroups.config" ;;
-	*) die "unknown kernel variant '$1' (on, off, debug or cgroups)" ;;
+	arm64) echo arm64 ;;
+	on|off|real|debug|cgroups|defconfig) echo x86_64 ;;
+	*) die "unknown kernel variant '$1' (one of: $VARIANTS)" ;;
+	esac
+}
+variant_base() {
+	case $1 in
+	defconfig) echo x86_64_defconfig ;;
+	*) echo tinyconfig ;;
+	esac
+}
+variant_fragments() {
+	local arch
+	arch=$(variant_arch "$1") || return 1
+	echo -n "qemu-$arch.config qemu-base.config "
+	case $1 in
+	on|arm64|defconfig) echo "containers-on.config" ;;
+	off) echo "containers-off.config" ;;
+	real) echo "containers-on.config realistic.config" ;;
+	debug) echo "containers-on.config realistic.config debug.config" ;;
+	cgroups) echo "containers-off.config benchmark-cgroups.config" ;;
+	esac
+}
+# The boot image, relative to the build directory.
+variant_image() {
+	case $(variant_arch "$1") in
+	arm64) echo arch/arm64/boot/Image ;;
+	x86_64) echo arch/x86/boot/bzImage ;;
 	esac
 }
 
 # The make command of a variant. Every make call on a build directory must
 # see the same variables, or Kbuild silently re-syncs the config and
 # rebuilds everything. KASAN with Rust needs clang, so the debug kernel
-# is a clang build.
+# is a clang build; arm64 is cross-built with Debian's gcc.
 variant_make() {
-	local cc="CC=ccache gcc" llvm=
+	local cc="CC=ccache gcc" llvm= cross=()
 	if [ "$1" = debug ]; then
 		cc="CC=ccache clang-$LLVM_VERSION"
 		llvm="LLVM=-$LLVM_VERSION"
 	fi
-	KMAKE=(make -C "$KSRC" "$cc" ${llvm:+"$llvm"} -j"$(nproc)")
+	if [ "$(variant_arch "$1")" = arm64 ]; then
+		cross=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+		cc="CC=ccache aarch64-linux-gnu-gcc"
+	fi
+	KMAKE=(make -C "$KSRC" "${cross[@]}" "$cc" ${llvm:+"$llvm"} -j"$(nproc)")
 }
 variant_dir() { echo "$BUILD_ROOT/kernel-$1"; }
 
@@ -79,10 +118,16 @@ prepare_kernels() {
 	local variant
 	"$TOP/ci/fetch-kernel.sh" || return 1
 	"$TOP/ci/prepare-tree.sh" || return 1
+	local arches=" "
 	for variant in "$@"; do
 		"$TOP/ci/build-kernel.sh" "$variant" || return 1
+		arches+="$(variant_arch "$variant") "
 	done
-	"$TOP/qemu/mkinitramfs.sh" "$BUILD_ROOT/initramfs.cpio.gz"
+	# One initramfs per architecture: the x86_64 one keeps its old name.
+	"$TOP/qemu/mkinitramfs.sh" "$BUILD_ROOT/initramfs.cpio.gz" || return 1
+	if [ "${arches/ arm64 /}" != "$arches" ]; then
+		"$TOP/qemu/mkinitramfs.sh" "$BUILD_ROOT/initramfs-arm64.cpio.gz" arm64 || return 1
+	fi
 }
 
 # The steps before a test run: dependencies, the summariser's self-test

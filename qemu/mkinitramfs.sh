@@ -1,14 +1,27 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Build the guest initramfs: busybox-static, qemu/init, and the installed
-# kselftests of tools/testing/selftests/containers (static binaries).
-#   qemu/mkinitramfs.sh OUTPUT.cpio.gz
+# kselftests of tools/testing/selftests/containers (static binaries), for
+# x86_64 (the default) or cross-built for arm64.
+#   qemu/mkinitramfs.sh OUTPUT.cpio.gz [x86_64|arm64]
 source "$(dirname "$0")/../ci/lib.sh"
 
-out=${1:?usage: mkinitramfs.sh OUTPUT.cpio.gz}
-stage=$BUILD_ROOT/initramfs
-busybox=/bin/busybox
-[ -x "$busybox" ] || die "$busybox not found (package busybox-static)"
+out=${1:?usage: mkinitramfs.sh OUTPUT.cpio.gz [x86_64|arm64]}
+arch=${2:-x86_64}
+case $arch in
+x86_64)
+	stage=$BUILD_ROOT/initramfs
+	busybox=/bin/busybox
+	cross=()
+	;;
+arm64)
+	stage=$BUILD_ROOT/initramfs-arm64
+	busybox=$CACHE_DIR/arm64-busybox/bin/busybox
+	cross=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+	;;
+*) die "unknown architecture '$arch' (x86_64 or arm64)" ;;
+esac
+[ -x "$busybox" ] || die "$busybox not found (make deps installs it)"
 file -L "$busybox" 2>/dev/null | grep -q 'dynamically linked' &&
 	die "$busybox is dynamically linked; install busybox-static"
 
@@ -17,7 +30,9 @@ mkdir -p "$stage"/{bin,sbin,etc,proc,sys,dev,tmp,run,root,pc}
 cp "$busybox" "$stage/bin/busybox"
 # Applets go to /bin only: the kselftest runner uses /usr/bin/timeout
 # with GNU options when it exists, which busybox's does not accept.
-for applet in $("$busybox" --list); do
+# The applet list comes from the host's busybox of the same version: an
+# arm64 binary cannot run here.
+for applet in $(/bin/busybox --list); do
 	[ "$applet" = busybox ] && continue
 	ln -s busybox "$stage/bin/$applet"
 done
@@ -36,8 +51,8 @@ user2:x:1002:
 GROUP
 
 # The kselftests, built and installed the way the kernel does it.
-run_logged "$BUILD_ROOT/selftests.log" make -C "$KSRC/tools/testing/selftests" \
-	TARGETS=containers O="$BUILD_ROOT/selftests-obj" LDFLAGS=-static \
+run_logged "$stage.selftests.log" make -C "$KSRC/tools/testing/selftests" \
+	"${cross[@]}" TARGETS=containers O="$stage.selftests-obj" LDFLAGS=-static \
 	INSTALL_PATH="$stage/kselftest" install ||
 	die "building the kselftests failed"
 
