@@ -13,11 +13,12 @@
  * 3. the same for that container, which holds a few tasks of its own;
  * 4-5. (CONFIG_LOCK_STAT only) while whole reads of the root's tasks race
  *    with fork+exit on another CPU, the container_members lock is never
- *    held 5 ms, and it is taken at least N/64 times per complete read:
+ *    held 25 ms, and it is taken at least N/64 times per complete read:
  *    the walk gives it up in batches instead of holding it throughout;
  * 6-7. 4000 open tasks files of the root, one byte read from each, cost
- *    less than 12 KiB each (a page of ids, the seq_file page and the file
- *    structures; 16 KiB on the KASAN/kmemleak kernel), not a copy of all
+ *    less than two pages and 4 KiB each (a page of ids, the seq_file page
+ *    and the file structures: 12 KiB with 4 KiB pages; 12 KiB more on the
+ *    KASAN/kmemleak kernel), not a copy of all
  *    N ids per file (80 KiB at N = 20000): counted in Slab + VmallocUsed
  *    and, with 8 MiB of slack for noise, in MemAvailable; and the memory
  *    comes back when they are closed. A slow guest stops after 30 s with
@@ -73,8 +74,13 @@
  */
 #define MIN_FDS		200
 #define FD_BUDGET_MS	30000
-/* Per open file: a page of ids, the seq_file page, the file structures. */
-#define FD_COST_KB	12
+/*
+ * Per open file: a page of ids and the seq_file page (both a page: 8 KiB
+ * with 4 KiB pages, 128 KiB on an arm64 kernel with 64 KiB pages), and
+ * the file structures.
+ */
+#define FD_PAGES	2
+#define FD_FIXED_KB	4
 #define FD_DEBUG_KB	12		/* KASAN redzones and kmemleak on top: measured 16.1 */
 #define BATCH		250
 #define MAX_OPENERS	16
@@ -939,7 +945,7 @@ static void test_open_files(void)
 {
 	struct opener op[MAX_OPENERS];
 	struct rlimit old, want = { NFDS + 64, NFDS + 64 };
-	long per_fd = FD_COST_KB, avail0, kmem0, avail, kmem, peak = 0, apeak = 0, t0;
+	long per_fd = FD_PAGES * (sysconf(_SC_PAGESIZE) / 1024) + FD_FIXED_KB, avail0, kmem0, avail, kmem, peak = 0, apeak = 0, t0;
 	int nop, quota, opened = 0, i, r, err = 0, started = 0;
 	bool ok_mem = false, ok_back = false, debug = !access(LOCK_STAT, F_OK);
 	long left, aleft, slack;
