@@ -38,6 +38,25 @@ mod membership;
 mod release;
 mod task_ids;
 
+/// The C compiler's offsets of the C fields the core reads directly.
+mod c_layout {
+    include!(concat!(env!("OBJTREE"), "/kernel/container/c_layout.rs"));
+}
+
+// bindgen lays C structures out with clang, the kernel may be built with
+// another compiler and other flags: every field the core touches through
+// a raw pointer must sit where the C compiler put it, or the build fails.
+const _: () = {
+    use core::mem::{offset_of, size_of};
+    use kernel::bindings::{kernfs_node, kernfs_open_file};
+    assert!(offset_of!(kernfs_open_file, kn) == c_layout::KERNFS_OPEN_FILE_KN);
+    assert!(offset_of!(kernfs_open_file, file) == c_layout::KERNFS_OPEN_FILE_FILE);
+    assert!(offset_of!(kernfs_open_file, priv_) == c_layout::KERNFS_OPEN_FILE_PRIV);
+    assert!(size_of::<kernfs_open_file>() == c_layout::KERNFS_OPEN_FILE_SIZE);
+    assert!(offset_of!(kernfs_node, priv_) == c_layout::KERNFS_NODE_PRIV);
+    assert!(size_of::<kernfs_node>() == c_layout::KERNFS_NODE_SIZE);
+};
+
 use container::{Container, FileRef};
 use glue::Node;
 
