@@ -129,13 +129,22 @@ static void group_make(const char *group)
 		fail("mkdir %s", path);
 }
 
+/*
+ * A joined thread may still be on its way out of the group: the kernel
+ * wakes pthread_join() (clear_child_tid, in exit_mm) before the thread
+ * leaves its container or cgroup. EBUSY is retried for up to a second.
+ */
 static void group_remove(const char *group)
 {
 	char path[PATH_MAX];
+	int tries = 0;
 
 	group_path(path, sizeof(path), group, "");
-	if (rmdir(path) && errno != ENOENT)
-		fail("rmdir %s", path);
+	while (rmdir(path) && errno != ENOENT) {
+		if (errno != EBUSY || ++tries > 1000)
+			fail("rmdir %s", path);
+		usleep(1000);
+	}
 }
 
 static void group_write(const char *group, const char *file, const char *text)
