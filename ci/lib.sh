@@ -21,6 +21,12 @@ KERNEL_DEB_SHA256=$(awk '{print $1}' "$TOP/ci/linux-source.sha256")
 export PATH="$HOME/.cargo/bin:$PATH"
 export LIBCLANG_PATH=/usr/lib/llvm-$LLVM_VERSION/lib
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE_DIR/ccache}
+# Hits across clones: compile commands name the source and build trees by
+# absolute path, which ccache rewrites relative to the checkout, and the
+# build directory is not hashed. CI's clean clone then reuses the cache
+# of any earlier checkout on the machine.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$TOP}
+export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-true}
 
 log() { printf '==> %s\n' "$*" >&2; }
 warn() { printf 'warning: %s\n' "$*" >&2; }
