@@ -85,10 +85,11 @@ variant_fragments() {
 	arch=$(variant_arch "$1") || return 1
 	echo -n "qemu-$arch.config qemu-base.config "
 	case $1 in
-	on|arm64|defconfig) echo "containers-on.config" ;;
+	on|arm64) echo "containers-on.config" ;;
+	defconfig) echo "containers-on.config sample-module.config" ;;
 	off) echo "containers-off.config" ;;
-	real) echo "containers-on.config realistic.config" ;;
-	debug) echo "containers-on.config realistic.config debug.config" ;;
+	real) echo "containers-on.config realistic.config sample-module.config" ;;
+	debug) echo "containers-on.config realistic.config sample-module.config debug.config" ;;
 	cgroups) echo "containers-off.config benchmark-cgroups.config" ;;
 	esac
 }

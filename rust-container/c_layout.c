@@ -19,6 +19,7 @@ int main(void)
 	OFFSET(KERNFS_OPEN_FILE_FILE, kernfs_open_file, file);
 	OFFSET(KERNFS_OPEN_FILE_PRIV, kernfs_open_file, priv);
 	DEFINE(KERNFS_OPEN_FILE_SIZE, sizeof(struct kernfs_open_file));
+	OFFSET(KERNFS_NODE_ID, kernfs_node, id);
 	OFFSET(KERNFS_NODE_PRIV, kernfs_node, priv);
 	DEFINE(KERNFS_NODE_SIZE, sizeof(struct kernfs_node));
 	return 0;

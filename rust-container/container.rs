@@ -38,12 +38,26 @@ kernel::sync::global_lock! {
     pub(crate) unsafe(uninit) static TREE: Mutex<TreeState> = TreeState::new();
 }
 
+kernel::sync::global_lock! {
+    // SAFETY: `init()` initializes it before the filesystem exists, the
+    // only way anything can reach it.
+    //
+    // Serializes `container_add_file()` and `container_remove_file()`,
+    // a removal up to the end of its wait for the file's users. Taken
+    // before [`TREE`].
+    pub(crate) unsafe(uninit) static REGISTRATION: Mutex<()> = ();
+}
+
 /// State of the whole hierarchy, under [`TREE`].
 pub(crate) struct TreeState {
     /// The release agent; empty when disabled.
     pub(crate) release_agent: KVec<u8>,
     /// Every registered control file, in registration order.
     files: KVec<FileRef>,
+    /// Containers that rmdir took out of the tree and whose directories
+    /// may still be waiting for their users: `container_remove_file()`
+    /// must wait for those users too.
+    removing: KVec<Arc<Container>>,
 }
 
 impl TreeState {
@@ -51,6 +65,7 @@ impl TreeState {
         Self {
             release_agent: KVec::new(),
             files: KVec::new(),
+            removing: KVec::new(),
         }
     }
 }
@@ -59,15 +74,17 @@ impl TreeState {
 #[derive(Clone, Copy)]
 pub(crate) struct FileRef(*const bindings::container_file);
 
-// SAFETY: A registered `container_file` is never freed or changed (the
-// contract of `container_add_file()`), so its address may move between
-// threads.
+// SAFETY: A registered `container_file` is neither freed nor changed
+// until `container_remove_file()` has returned (the contract of
+// `container_add_file()`), so its address may move between threads.
 unsafe impl Send for FileRef {}
 
 impl FileRef {
     /// # Safety
     ///
-    /// `cf` must stay valid and unchanged for as long as the kernel runs.
+    /// `cf` must stay valid and unchanged until it has been unregistered
+    /// by [`remove_file()`], and its `name` be a NUL-terminated string
+    /// that lives as long.
     pub(crate) unsafe fn new(cf: *const bindings::container_file) -> Self {
         Self(cf)
     }
@@ -77,8 +94,15 @@ impl FileRef {
     }
 
     fn get(&self) -> &bindings::container_file {
-        // SAFETY: Valid forever, by the type invariant set up in `new()`.
+        // SAFETY: Valid while it is used, by the contract of `new()`.
         unsafe { &*self.0 }
+    }
+
+    /// The file's name. The caller has checked that it is not NULL.
+    fn name(&self) -> &CStr {
+        // SAFETY: A NUL-terminated string that lives as long as the
+        // file, by the contract of `new()`.
+        unsafe { CStr::from_char_ptr(self.get().name) }
     }
 
     fn placed_in(&self, container: &Container) -> bool {
@@ -306,6 +330,17 @@ impl Container {
     pub(crate) fn path(&self, buf: &mut KVec<u8>) -> Result {
         self.kn.path(buf)
     }
+
+    /// Writes the path, as [`Container::path()`] does, and a NUL into
+    /// `buf`; returns the length of the path.
+    pub(crate) fn path_to_slice(&self, buf: &mut [u8]) -> Result<usize> {
+        self.kn.path_to_slice(buf)
+    }
+
+    /// The container's id: its directory's, unique during this boot.
+    pub(crate) fn id(&self) -> u64 {
+        self.kn.id()
+    }
 }
 
 type TreeGuard = kernel::sync::GlobalGuard<TREE>;
@@ -343,8 +378,11 @@ pub(crate) fn queue_release(container: Arc<Container>) {
 
 /// Creates the root container and the filesystem. Called once, at boot.
 pub(crate) fn init() -> Result {
-    // SAFETY: Called once, before anything can take the lock.
-    unsafe { TREE.init() };
+    // SAFETY: Called once, before anything can take the locks.
+    unsafe {
+        TREE.init();
+        REGISTRATION.init();
+    }
     TREE.lock()
         .release_agent
         .extend_from_slice(b"/sbin/container_release_agent", GFP_KERNEL)?;
@@ -359,53 +397,55 @@ pub(crate) fn init() -> Result {
     Ok(())
 }
 
+/// Calls `f` for every container of the tree, depth first, without
+/// recursion; stops at the first error.
+fn for_each_container<'t>(
+    root: &'t Container,
+    tree: &'t TreeGuard,
+    mut f: impl FnMut(&'t Container) -> Result,
+) -> Result {
+    let mut pending: KVec<&'t Container> = KVec::new();
+    pending.push(root, GFP_KERNEL)?;
+    while let Some(container) = pending.pop() {
+        f(container)?;
+        let children = container.children.as_ref(tree);
+        pending.reserve(children.len(), GFP_KERNEL)?;
+        for child in children.iter() {
+            let _ = pending.push_within_capacity(child);
+        }
+    }
+    Ok(())
+}
+
 /// Registers `cf` and adds it to every container (`container_add_file()`).
 pub(crate) fn add_file(cf: FileRef) -> Result {
     let root = root().ok_or(ENODEV)?;
     let desc = cf.get();
-    if desc.name.is_null() || desc.max_write_len > bindings::PAGE_SIZE {
+    if desc.name.is_null()
+        || desc.max_write_len > bindings::PAGE_SIZE
+        || u32::from(desc.mode) & !0o777 != 0
+    {
         return Err(EINVAL);
     }
-    // SAFETY: A registered name is a NUL-terminated string that lives as
-    // long as `cf` (the contract of `container_add_file()`).
-    let name = unsafe { CStr::from_char_ptr(desc.name) };
+    let name = cf.name();
     input::check_name(name.to_bytes())?;
+    let _registration = REGISTRATION.lock();
     let mut tree = TREE.lock();
-    for other in tree.files.iter() {
-        // SAFETY: As above, for the files registered before.
-        if unsafe { CStr::from_char_ptr(other.get().name) } == name {
-            return Err(EEXIST);
-        }
+    if tree.files.iter().any(|other| other.name() == name) {
+        return Err(EEXIST);
     }
     tree.files.reserve(1, GFP_KERNEL)?;
-    // Depth-first over the tree; on failure, take the file away again
-    // from where it was added, so that it ends up nowhere.
+    // On failure, take the file away again from where it was added, so
+    // that it ends up nowhere.
     let mut added: KVec<Node> = KVec::new();
-    let mut pending: KVec<Arc<Container>> = KVec::new();
-    pending.push(root.clone(), GFP_KERNEL)?;
-    let mut result = Ok(());
-    while let Some(container) = pending.pop() {
-        if cf.placed_in(&container) {
-            result = added
-                .reserve(1, GFP_KERNEL)
-                .map_err(Error::from)
-                .and_then(|()| container.kn.create_file(cf));
-            if result.is_err() {
-                break;
-            }
+    let result = for_each_container(root, &tree, |container| {
+        if cf.placed_in(container) {
+            added.reserve(1, GFP_KERNEL)?;
+            container.kn.create_file(cf)?;
             let _ = added.push_within_capacity(container.kn);
         }
-        let children = container.children.as_ref(&tree);
-        result = pending
-            .reserve(children.len(), GFP_KERNEL)
-            .map_err(Error::from);
-        if result.is_err() {
-            break;
-        }
-        for child in children.iter() {
-            let _ = pending.push_within_capacity(child.clone());
-        }
-    }
+        Ok(())
+    });
     if let Err(e) = result {
         for dir in added.iter() {
             dir.remove_file(name);
@@ -416,6 +456,53 @@ pub(crate) fn add_file(cf: FileRef) -> Result {
     root.kn.activate();
     let _ = tree.files.push_within_capacity(cf);
     Ok(())
+}
+
+/// Unregisters `cf` and removes it from every container
+/// (`container_remove_file()`). Returns once none of its callbacks runs
+/// nor will run again.
+pub(crate) fn remove_file(cf: *const bindings::container_file) -> Result {
+    let root = root().ok_or(ENOENT)?;
+    let _registration = REGISTRATION.lock();
+    // The nodes of the file, each with a reference, collected under the
+    // tree lock and drained without it: a callback of the file may wait
+    // for something that needs the tree lock.
+    let mut nodes: KVec<Node> = KVec::new();
+    let collected = (|| -> Result {
+        let mut tree = TREE.lock();
+        let index = tree
+            .files
+            .iter()
+            .position(|f| core::ptr::eq(f.as_ptr(), cf))
+            .ok_or(ENOENT)?;
+        let name = tree.files[index].name();
+        let mut collect = |container: &Container| -> Result {
+            nodes.reserve(1, GFP_KERNEL)?;
+            if let Some(kn) = container.kn.find_and_get(name) {
+                let _ = nodes.push_within_capacity(kn);
+            }
+            Ok(())
+        };
+        for container in tree.removing.iter() {
+            collect(&**container)?;
+        }
+        for_each_container(root, &tree, collect)?;
+        // From here on mkdir adds the file to no new container.
+        let _ = tree.files.remove(index);
+        Ok(())
+    })();
+    for kn in nodes.iter() {
+        if collected.is_ok() {
+            // SAFETY: Neither the tree lock nor an active reference is
+            // held: the interface forbids calling this from a callback of
+            // a control file. An rmdir may be removing the node too, which
+            // kernfs allows; the reference keeps it live.
+            unsafe { kn.remove_and_drain() };
+        }
+        // SAFETY: The reference taken by `find_and_get()`, not used after.
+        unsafe { kn.put() };
+    }
+    collected
 }
 
 /// Checks that a container named `name` below `parent` has a path that
@@ -528,6 +615,7 @@ pub(crate) unsafe fn rmdir(kn: Node) -> Result<Removed> {
         if !container.is_unused(&tree) {
             return Err(EBUSY);
         }
+        tree.removing.reserve(1, GFP_KERNEL)?;
         let index = *container.sibling_index.as_ref(&tree);
         let siblings = parent.children.as_mut(&mut tree);
         if !siblings
@@ -544,12 +632,24 @@ pub(crate) unsafe fn rmdir(kn: Node) -> Result<Removed> {
             *moved.sibling_index.as_mut(&mut tree) = index;
         }
         container.removed.store(true, Relaxed);
+        let _ = tree.removing.push_within_capacity(tree_ref.clone());
         count_descendant(parent, &mut tree, false);
         let release = parent.should_release(&tree).then(|| parent.clone());
         (tree_ref, release)
     };
     // SAFETY: The caller's guarantee: this is our own rmdir callback.
     unsafe { kn.remove_self() };
+    {
+        let mut tree = TREE.lock();
+        let removing = &mut tree.removing;
+        if let Some(index) = removing
+            .iter()
+            .position(|c| core::ptr::eq(&**c, &*container))
+        {
+            // Not the last reference: the caller holds the tree's.
+            let _ = removing.remove(index);
+        }
+    }
     if let Some(parent) = parent_to_release {
         queue_release(parent);
     }

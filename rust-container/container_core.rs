@@ -7,7 +7,7 @@
 //! tree is managed through the `container` filesystem (kernfs).
 //!
 //! This file holds the entry points that C calls: the hooks of
-//! `include/linux/container.h` and the callbacks of the kernfs tables in
+//! `include/linux/process_container.h` and the callbacks of the kernfs tables in
 //! `container_glue.c`. Each turns its raw arguments into references and
 //! calls the safe logic of the modules:
 //!
@@ -53,6 +53,7 @@ const _: () = {
     assert!(offset_of!(kernfs_open_file, file) == c_layout::KERNFS_OPEN_FILE_FILE);
     assert!(offset_of!(kernfs_open_file, priv_) == c_layout::KERNFS_OPEN_FILE_PRIV);
     assert!(size_of::<kernfs_open_file>() == c_layout::KERNFS_OPEN_FILE_SIZE);
+    assert!(offset_of!(kernfs_node, id) == c_layout::KERNFS_NODE_ID);
     assert!(offset_of!(kernfs_node, priv_) == c_layout::KERNFS_NODE_PRIV);
     assert!(size_of::<kernfs_node>() == c_layout::KERNFS_NODE_SIZE);
 };
@@ -199,19 +200,78 @@ pub unsafe extern "C" fn proc_container_show(
 }
 
 /// `container_add_file()`: adds the control file `cf` to every container,
-/// present and future.
+/// present and future. The glue's `container_add_file()` calls it and
+/// exports the symbol to modules.
 ///
 /// # Safety
 ///
-/// `cf` must stay valid and unchanged for as long as the kernel runs.
+/// `cf` must stay valid and unchanged until `container_remove_file(cf)`
+/// has returned, and so must the string its `name` points to.
 #[export]
-pub unsafe extern "C" fn container_add_file(cf: *const bindings::container_file) -> c_int {
+pub unsafe extern "C" fn container_core_add_file(cf: *const bindings::container_file) -> c_int {
     if cf.is_null() {
         return EINVAL.to_errno();
     }
     // SAFETY: The caller's guarantee.
     let cf = unsafe { FileRef::new(cf) };
     from_result(|| container::add_file(cf).map(|()| 0))
+}
+
+/// `container_remove_file()`: removes a file added by
+/// `container_add_file()` from every container and waits until none of
+/// its callbacks runs. Called by the glue's exported wrapper.
+///
+/// # Safety
+///
+/// Not called from a callback of a control file, nor with a lock held
+/// that such a callback may take.
+#[export]
+pub unsafe extern "C" fn container_core_remove_file(cf: *const bindings::container_file) -> c_int {
+    // Only compared with the registered files, never dereferenced unless
+    // it is one of them.
+    from_result(|| container::remove_file(cf).map(|()| 0))
+}
+
+/// `container_id()`: the id of a container, its directory's inode
+/// number. Called by the glue's exported wrapper.
+///
+/// # Safety
+///
+/// `cont` is a container passed to a control file's callback, during
+/// the callback.
+#[export]
+pub unsafe extern "C" fn container_core_id(cont: *const bindings::container) -> u64 {
+    // SAFETY: The caller's guarantee: the dispatcher keeps it alive.
+    unsafe { borrow_container(cont.cast_mut()) }.id()
+}
+
+/// `container_path()`: writes the path of a container and a NUL into
+/// `buf`; returns the length of the path or `-ENAMETOOLONG`. Called by
+/// the glue's exported wrapper.
+///
+/// # Safety
+///
+/// `cont` as for [`container_core_id()`]; `buf` has `buflen` writable bytes.
+#[export]
+pub unsafe extern "C" fn container_core_path(
+    cont: *const bindings::container,
+    buf: *mut c_char,
+    buflen: usize,
+) -> isize {
+    if buf.is_null() || buflen == 0 {
+        return ENAMETOOLONG.to_errno() as isize;
+    }
+    // SAFETY: The caller's guarantees.
+    let (cont, buf) = unsafe {
+        (
+            borrow_container(cont.cast_mut()),
+            core::slice::from_raw_parts_mut(buf.cast::<u8>(), buflen),
+        )
+    };
+    match cont.path_to_slice(buf) {
+        Ok(len) => len as isize,
+        Err(e) => e.to_errno() as isize,
+    }
 }
 
 /// kernfs `mkdir`.

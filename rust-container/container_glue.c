@@ -13,6 +13,8 @@
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/fs_context.h>
+#include <linux/magic.h>
+#include <linux/module.h>
 #include <linux/pid_namespace.h>
 #include <linux/slab.h>
 #include <linux/user_namespace.h>
@@ -103,6 +105,35 @@ static const struct container_file container_builtin_files[] = {
 	},
 };
 
+/*
+ * The interface of <linux/process_container.h>. The core implements it in
+ * Rust, whose #[export] creates no export entry: these are the symbols
+ * that modules link against.
+ */
+int container_add_file(const struct container_file *cf)
+{
+	return container_core_add_file(cf);
+}
+EXPORT_SYMBOL_GPL(container_add_file);
+
+int container_remove_file(const struct container_file *cf)
+{
+	return container_core_remove_file(cf);
+}
+EXPORT_SYMBOL_GPL(container_remove_file);
+
+u64 container_id(const struct container *cont)
+{
+	return container_core_id(cont);
+}
+EXPORT_SYMBOL_GPL(container_id);
+
+ssize_t container_path(const struct container *cont, char *buf, size_t buflen)
+{
+	return container_core_path(cont, buf, buflen);
+}
+EXPORT_SYMBOL_GPL(container_path);
+
 /* The built-in files are added the way any other kernel code adds one. */
 int container_glue_add_builtin_files(void)
 {
@@ -122,8 +153,7 @@ struct kernfs_node *container_glue_create_root(void)
 
 	root = kernfs_create_root(&container_kf_syscall_ops,
 				  KERNFS_ROOT_CREATE_DEACTIVATED |
-				  KERNFS_ROOT_INVARIANT_PARENT |
-				  KERNFS_ROOT_CREATE_EPERM, NULL);
+				  KERNFS_ROOT_INVARIANT_PARENT, NULL);
 	if (IS_ERR(root))
 		return ERR_CAST(root);
 	container_kf_root = root;
@@ -320,16 +350,6 @@ struct container *container_glue_child_container(struct task_struct *child)
 	return rcu_dereference_protected(child->container, true);
 }
 
-void container_glue_task_lock(struct task_struct *task)
-{
-	task_lock(task);
-}
-
-void container_glue_task_unlock(struct task_struct *task)
-{
-	task_unlock(task);
-}
-
 struct container *container_glue_task_container(struct task_struct *task)
 {
 	return rcu_dereference_check(task->container,
@@ -386,21 +406,6 @@ struct task_struct *container_glue_cursor_next(struct list_head *list,
 	}
 	list_move(cursor, next);
 	return list_entry(next, struct task_struct, container_node);
-}
-
-void container_glue_cond_resched(void)
-{
-	cond_resched();
-}
-
-struct pid_namespace *container_glue_get_pid_ns(struct pid_namespace *ns)
-{
-	return get_pid_ns(ns);
-}
-
-void container_glue_put_pid_ns(struct pid_namespace *ns)
-{
-	put_pid_ns(ns);
 }
 
 uid_t container_glue_opener_euid(struct file *file)

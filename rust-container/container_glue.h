@@ -10,15 +10,12 @@
 #ifndef _KERNEL_CONTAINER_GLUE_H
 #define _KERNEL_CONTAINER_GLUE_H
 
-#include <linux/container.h>
+#include <linux/process_container.h>
 #include <linux/kernfs.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/umh.h>
 #include <linux/workqueue.h>
-
-/* Statfs magic of the container filesystem: "cont". */
-#define CONTAINER_SUPER_MAGIC	0x636f6e74
 
 /* Release agents that may run at once. */
 #define CONTAINER_RELEASE_AGENTS_MAX	4
@@ -33,6 +30,13 @@ int container_kf_seq_show(struct seq_file *sf, void *v);
 ssize_t container_kf_write(struct kernfs_open_file *of, char *buf,
 			   size_t nbytes, loff_t off);
 void container_free_rcu_work(struct rcu_work *rwork);
+
+/* The interface of <linux/process_container.h>, wrapped by the glue. */
+int container_core_add_file(const struct container_file *cf);
+int container_core_remove_file(const struct container_file *cf);
+u64 container_core_id(const struct container *cont);
+ssize_t container_core_path(const struct container *cont, char *buf,
+			    size_t buflen);
 
 /* The built-in control files, implemented in Rust. */
 void *container_tasks_seq_start(struct seq_file *sf, loff_t *pos);
@@ -76,8 +80,6 @@ void container_glue_queue_rcu_free(struct rcu_work *rwork);
 void container_glue_child_init(struct task_struct *child,
 			       struct container *cont);
 struct container *container_glue_child_container(struct task_struct *child);
-void container_glue_task_lock(struct task_struct *task);
-void container_glue_task_unlock(struct task_struct *task);
 struct container *container_glue_task_container(struct task_struct *task);
 void container_glue_task_set_container(struct task_struct *task,
 				       struct container *cont);
@@ -89,9 +91,6 @@ void container_glue_cursor_start(struct list_head *list,
 				 struct list_head *cursor);
 struct task_struct *container_glue_cursor_next(struct list_head *list,
 					       struct list_head *cursor);
-void container_glue_cond_resched(void);
-struct pid_namespace *container_glue_get_pid_ns(struct pid_namespace *ns);
-void container_glue_put_pid_ns(struct pid_namespace *ns);
 uid_t container_glue_opener_euid(struct file *file);
 void container_glue_task_uids(struct task_struct *task, uid_t *uid,
 			      uid_t *suid);

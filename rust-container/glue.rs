@@ -110,6 +110,38 @@ impl Node {
         to_result(unsafe { bindings::container_glue_create_file(self.0, cf.as_ptr()) })
     }
 
+    /// The file `name` of this directory, with a reference the caller
+    /// gives back with [`Node::put()`]; `None` if there is none.
+    pub(crate) fn find_and_get(self, name: &CStr) -> Option<Node> {
+        // SAFETY: The node is live (type invariant); `name` is
+        // NUL-terminated.
+        let kn =
+            unsafe { bindings::kernfs_find_and_get_ns(self.0, name.as_char_ptr(), ptr::null()) };
+        // INVARIANT: The reference taken keeps the node live.
+        (!kn.is_null()).then_some(Node(kn))
+    }
+
+    /// Removes this node and waits until nobody uses it: from then on
+    /// kernfs calls none of its operations, and open files of it answer
+    /// `ENODEV`. A node already removed stays removed.
+    ///
+    /// # Safety
+    ///
+    /// The caller holds no active reference on the node, nor on any
+    /// node below it, nor a lock that a user of the node may wait for.
+    pub(crate) unsafe fn remove_and_drain(self) {
+        // SAFETY: The node is live (type invariant); see above.
+        unsafe { bindings::kernfs_remove(self.0) };
+    }
+
+    /// The node's id, which kernfs never gives to another node of this
+    /// filesystem during this boot; it is also its inode number.
+    pub(crate) fn id(self) -> u64 {
+        // SAFETY: The node is live (type invariant), and `id` is set
+        // when it is made and never changed.
+        unsafe { (*self.0).id }
+    }
+
     /// Removes the file `name` from this directory, if it is there.
     pub(crate) fn remove_file(self, name: &CStr) {
         // SAFETY: The node is live (type invariant); `name` is
@@ -173,6 +205,28 @@ impl Node {
     pub(crate) fn path_len(self) -> usize {
         // SAFETY: The node is live (type invariant).
         unsafe { bindings::container_glue_path_len(self.0) }
+    }
+
+    /// Writes the path of the node from the root of the filesystem, and a
+    /// NUL, into `buf`; returns the length of the path. `ENAMETOOLONG` if
+    /// they do not fit. Does not sleep.
+    pub(crate) fn path_to_slice(self, buf: &mut [u8]) -> Result<usize> {
+        // "/" for the root, whose length counts as zero.
+        if self.path_len().max(1) >= buf.len() {
+            return Err(ENAMETOOLONG);
+        }
+        // SAFETY: The buffer has `buf.len()` writable bytes, and the node
+        // is live (type invariant).
+        let len = unsafe {
+            bindings::kernfs_path_from_node(self.0, ptr::null_mut(), buf.as_mut_ptr(), buf.len())
+        };
+        let len = usize::try_from(len).map_err(|_| Error::from_errno(len))?;
+        // A rename between the two walks may have made it longer, and
+        // kernfs then filled the buffer with the start of it.
+        if len >= buf.len() - 1 && self.path_len() > len {
+            return Err(ENAMETOOLONG);
+        }
+        Ok(len)
     }
 
     /// Writes the path of the node from the root of the filesystem into
@@ -271,10 +325,10 @@ pub(crate) trait TaskExt {
 impl TaskExt for Task {
     fn with_task_lock<R>(&self, f: impl FnOnce(&LockedTask<'_>) -> R) -> R {
         // SAFETY: `self` is a live task.
-        unsafe { bindings::container_glue_task_lock(self.as_ptr()) };
+        unsafe { bindings::task_lock(self.as_ptr()) };
         let result = f(&LockedTask(self));
         // SAFETY: Locked just above.
-        unsafe { bindings::container_glue_task_unlock(self.as_ptr()) };
+        unsafe { bindings::task_unlock(self.as_ptr()) };
         result
     }
 
@@ -385,7 +439,7 @@ impl<'a> Walk<'a> {
 /// Lets the scheduler run something else, between two holds of a lock.
 pub(crate) fn cond_resched() {
     // SAFETY: Called with no spinlock held.
-    unsafe { bindings::container_glue_cond_resched() };
+    unsafe { bindings::cond_resched() };
 }
 
 /// A counted reference on a pid namespace.
@@ -404,7 +458,7 @@ impl PidNs {
     pub(crate) fn current() -> Self {
         // SAFETY: The current task's active pid namespace is live, and we
         // take a reference on it.
-        let ns = unsafe { bindings::container_glue_get_pid_ns(current_pid_ns()) };
+        let ns = unsafe { bindings::get_pid_ns(current_pid_ns()) };
         // INVARIANT: Referenced just above.
         Self(ns)
     }
@@ -422,7 +476,7 @@ impl PidNs {
 impl Drop for PidNs {
     fn drop(&mut self) {
         // SAFETY: We own this reference (type invariant).
-        unsafe { bindings::container_glue_put_pid_ns(self.0) };
+        unsafe { bindings::put_pid_ns(self.0) };
     }
 }
 

@@ -87,7 +87,7 @@ static const char *const op_names[NR_OPS] = {
 };
 
 struct shared {
-	volatile int stop;
+	int stop;	/* READ_ONCE(), WRITE_ONCE() */
 	unsigned long ops[NR_OPS];
 	unsigned long ok[NR_OPS];
 	unsigned long unexpected;
@@ -347,7 +347,7 @@ static void worker(int id)
 	int err;
 
 	slot_set(getpid(), true);
-	while (!sh->stop) {
+	while (!READ_ONCE(sh->stop)) {
 		int op = rnd(&seed, NR_OPS);
 
 		switch (op) {
@@ -393,7 +393,7 @@ static void worker(int id)
 				__atomic_fetch_add(&sh->refills[path_idx(&d)], 1,
 						   __ATOMIC_RELAXED);
 				for (a = 0; d.depth < MAXDEPTH &&
-					    a < level_names[d.depth]; a++) {
+				     a < level_names[d.depth]; a++) {
 					struct cpath e = d;
 
 					e.comp[e.depth++] = a;
@@ -401,7 +401,7 @@ static void worker(int id)
 					__atomic_fetch_add(&sh->refills[path_idx(&e)],
 							   1, __ATOMIC_RELAXED);
 					for (b2 = 0; e.depth < MAXDEPTH &&
-						     b2 < level_names[e.depth]; b2++) {
+					     b2 < level_names[e.depth]; b2++) {
 						struct cpath f = e;
 
 						f.comp[f.depth++] = b2;
@@ -734,13 +734,14 @@ static bool check_log(void)
 		lines++;
 		if (!path || !parse_path(path + 1, &c)) {
 			if (badl++ < 5)
-				ksft_print_msg("agent log line '%s': not a container path under /" SUB "\n",
-					       l);
+				ct_info("agent log line '%s': not a container path under /%s\n",
+					l, SUB);
 			continue;
 		}
 		if (!sh->created[path_idx(&c)]) {
 			if (badl++ < 5)
-				ksft_print_msg("agent log line '%s': the test never created it\n", l);
+				ksft_print_msg("agent log line '%s': the test never created it\n",
+					       l);
 			continue;
 		}
 		lines_per[path_idx(&c)]++;
@@ -748,8 +749,8 @@ static bool check_log(void)
 	for (i = 0; i < NIDX; i++) {
 		if (lines_per[i] > sh->refills[i]) {
 			if (badl++ < 5)
-				ksft_print_msg("path index %u: %u agent runs, but only %u refills\n",
-					       i, lines_per[i], sh->refills[i]);
+				ct_info("path index %u: %u agent runs, but only %u refills\n",
+					i, lines_per[i], sh->refills[i]);
 		}
 	}
 	ksft_print_msg("agent log: %u lines\n", lines);
@@ -765,7 +766,7 @@ static void cleanup_all(void)
 	if (getpid() != main_pid)
 		return;
 	if (sh)
-		sh->stop = 1;
+		WRITE_ONCE(sh->stop, 1);
 	for (i = 0; i < NWORKERS; i++) {
 		if (workers[i] > 0) {
 			kill(workers[i], SIGKILL);
@@ -849,7 +850,7 @@ static bool agent_running(void)
 			if (!cmd[i])
 				cmd[i] = ' ';
 		cmd[n] = 0;
-		found = strstr(cmd, AGENT) != NULL;
+		found = strstr(cmd, AGENT);
 	}
 	closedir(d);
 	return found;
@@ -927,9 +928,9 @@ int main(int argc, char **argv)
 	unsigned long total = 0;
 
 	while ((opt = getopt(argc, argv, "t:")) != -1) {
-		if (opt == 't' && atoi(optarg) > 0)
+		if (opt == 't' && atoi(optarg) > 0) {
 			duration = atoi(optarg);
-		else {
+		} else {
 			fprintf(stderr, "usage: %s [-t SECONDS]\n", argv[0]);
 			return 2;
 		}
@@ -961,7 +962,7 @@ int main(int argc, char **argv)
 		}
 	}
 	sleep(duration);
-	sh->stop = 1;
+	WRITE_ONCE(sh->stop, 1);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
 		int status;

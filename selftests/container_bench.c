@@ -35,6 +35,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../kselftest.h"
+
 enum grouping { FS_NONE, FS_CONTAINER, FS_CGROUP1, FS_CGROUP2 };
 
 struct scale {
@@ -70,7 +72,7 @@ static enum grouping fs;
 static const char *root = "/dev/container";
 static int rows;
 
-static void __attribute__((noreturn, format(printf, 1, 2))) fail(const char *fmt, ...)
+static __noreturn __printf(1, 2) void fail(const char *fmt, ...)
 {
 	va_list ap;
 	int err = errno;
@@ -325,7 +327,7 @@ static void run_placement(const struct placement *p, long long *fork_ns,
 	*thread_ns = figures[1];
 }
 
-#define NR_PLACEMENTS (sizeof(placements) / sizeof(placements[0]))
+#define NR_PLACEMENTS ARRAY_SIZE(placements)
 
 static void bench_fork_and_threads(void)
 {
@@ -609,9 +611,10 @@ static void bench_chain(void)
 	report("rmdir", path, removed / ((long long)depth * sc->chain_reps), "ns");
 }
 
-static void usage(const char *argv0)
+static void usage_exit(const char *argv0)
 {
-	fprintf(stderr, "usage: %s --fs none|container|cgroup1|cgroup2 [--root DIR] [--scale full|tiny]\n",
+	fprintf(stderr,
+		"usage: %s --fs none|container|cgroup1|cgroup2 [--root DIR] [--scale full|tiny]\n",
 		argv0);
 	exit(2);
 }
@@ -631,18 +634,18 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--scale")) {
 			scale = argv[i + 1];
 		} else {
-			usage(argv[0]);
+			usage_exit(argv[0]);
 		}
 	}
 	if (i != argc || f < 0)
-		usage(argv[0]);
+		usage_exit(argv[0]);
 	fs = f;
 	if (!strcmp(scale, "full"))
 		sc = &full_scale;
 	else if (!strcmp(scale, "tiny"))
 		sc = &tiny_scale;
 	else
-		usage(argv[0]);
+		usage_exit(argv[0]);
 	/* The arrays that hold rounds and runs for their medians. */
 	if (sc->rounds > 16 || sc->fork_runs > 8) {
 		errno = 0;

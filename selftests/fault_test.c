@@ -321,8 +321,10 @@ static pid_t start_sleeper(void)
 struct op {
 	const char *name;
 	int (*setup)(void);
-	/* Arms the fault with fault_arm(n), runs the syscall(s), returns
-	 * 0 or -errno; *fired says whether the fault was injected. */
+	/*
+	 * Arms the fault with fault_arm(n), runs the syscall(s), returns
+	 * 0 or -errno; *fired says whether the fault was injected.
+	 */
 	int (*act)(unsigned int n, bool *fired);
 	bool (*check_old)(void);
 	bool (*check_new)(void);
@@ -1061,8 +1063,8 @@ static void sweep(struct op *op)
 				ok = false;
 			}
 			if (!op->check_old()) {
-				ksft_print_msg("%s: fail-nth %u: the state changed although the call failed (%s)\n",
-					       op->name, n, strerror(-r));
+				ct_info("%s: fail-nth %u: the state changed although the call failed (%s)\n",
+					op->name, n, strerror(-r));
 				ok = false;
 			}
 			continue;

@@ -56,7 +56,7 @@ static char orig_agent[PATH_MAX + 2];
 static bool have_orig_agent;
 static char state_msg[512];	/* set by a check that found wrong state */
 static char rbuf[1 << 17];
-static void *volatile null_ptr;	/* hides NULL from the compiler */
+static void *null_ptr;	/* NULL, hidden from the compiler by READ_ONCE() */
 
 /* ---------- helpers ---------- */
 
@@ -135,6 +135,16 @@ static void set_agent(const char *s)
 	write_str(AGENT, s);
 }
 
+/*
+ * The functions of the table return 0 or a positive errno, which the case
+ * expects; fail_with() names the errno they give when their own setup
+ * fails.
+ */
+static int fail_with(int err)
+{
+	return err;
+}
+
 /* Run FN in a child with uid/gid UID; returns its result (0 or errno). */
 static int as_user(int uid, int (*fn)(void))
 {
@@ -144,7 +154,7 @@ static int as_user(int uid, int (*fn)(void))
 	fflush(stdout);
 	p = fork();
 	if (p < 0)
-		return EAGAIN;
+		return fail_with(EAGAIN);
 	if (p == 0) {
 		if (setresgid(uid, uid, uid) || setresuid(uid, uid, uid))
 			_exit(250);
@@ -184,15 +194,19 @@ struct hcase {
 	int (*fn)(void);	/* OP_FN: returns 0 or errno */
 };
 
-#define D(s)	s, sizeof(s) - 1
-#define TASKS(desc, s, e, w)	{ desc, OP_TASKS, D(s), 0, 0, false, e, w, NULL }
+/* S is a string literal: its bytes but the final NUL are the data. */
+#define TASKS(desc, s, e, w) \
+	{ desc, OP_TASKS, s, sizeof(s) - 1, 0, 0, false, e, w, NULL }
 #define TASKSF(desc, s, n, c, aft, e, w) \
-	{ desc, OP_TASKS, D(s), n, c, aft, e, w, NULL }
-#define NOR(desc, s, e, v)	{ desc, OP_NOR, D(s), 0, 0, false, e, v, NULL }
+	{ desc, OP_TASKS, s, sizeof(s) - 1, n, c, aft, e, w, NULL }
+#define NOR(desc, s, e, v) \
+	{ desc, OP_NOR, s, sizeof(s) - 1, 0, 0, false, e, v, NULL }
 #define NORF(desc, s, n, c, aft, e, v) \
-	{ desc, OP_NOR, D(s), n, c, aft, e, v, NULL }
-#define AG(desc, s, e)		{ desc, OP_AGENT, D(s), 0, 0, false, e, 0, NULL }
-#define AGF(desc, s, n, c, e)	{ desc, OP_AGENT, D(s), n, c, false, e, 0, NULL }
+	{ desc, OP_NOR, s, sizeof(s) - 1, n, c, aft, e, v, NULL }
+#define AG(desc, s, e) \
+	{ desc, OP_AGENT, s, sizeof(s) - 1, 0, 0, false, e, 0, NULL }
+#define AGF(desc, s, n, c, e) \
+	{ desc, OP_AGENT, s, sizeof(s) - 1, n, c, false, e, 0, NULL }
 #define FN(desc, f, e)		{ desc, OP_FN, NULL, 0, 0, 0, false, e, 0, f }
 
 /* Build the input of C into a malloc'ed buffer; *lenp gets its length. */
@@ -212,11 +226,21 @@ static char *build_input(const struct hcase *c, size_t *lenp)
 		if (c->data[i] == '$' && i + 1 < c->len &&
 		    strchr("CXOMN", c->data[i + 1])) {
 			switch (c->data[++i]) {
-			case 'C': p += sprintf(p, "%d", kid); break;
-			case 'X': p += sprintf(p, "%x", kid); break;
-			case 'O': p += sprintf(p, "%o", kid); break;
-			case 'M': p += sprintf(p, "%d", pid_max); break;
-			case 'N': p += sprintf(p, "%d", pid_max + 1); break;
+			case 'C':
+				p += sprintf(p, "%d", kid);
+				break;
+			case 'X':
+				p += sprintf(p, "%x", kid);
+				break;
+			case 'O':
+				p += sprintf(p, "%o", kid);
+				break;
+			case 'M':
+				p += sprintf(p, "%d", pid_max);
+				break;
+			case 'N':
+				p += sprintf(p, "%d", pid_max + 1);
+				break;
 			}
 			continue;
 		}
@@ -501,7 +525,7 @@ static int fn_write_null(void)
 
 	set_nor(0);
 	fd = open(HN "/notify_on_release", O_WRONLY);
-	r = write(fd, null_ptr, 1) >= 0 ? 0 : errno;
+	r = write(fd, READ_ONCE(null_ptr), 1) >= 0 ? 0 : errno;
 	close(fd);
 	file_is(HN "/notify_on_release", "0\n");
 	return r;
@@ -516,7 +540,7 @@ static int fn_write_half_mapped(void)
 	int fd, r;
 
 	if (m == MAP_FAILED)
-		return ENOMEM;
+		return fail_with(ENOMEM);
 	m[pg - 1] = '1';
 	mprotect(m + pg, pg, PROT_NONE);
 	set_nor(0);
@@ -662,9 +686,9 @@ static int read_bad(const char *path, void *buf)
 	return r;
 }
 
-static int fn_read_null_tasks(void) { return read_bad(CROOT "/tasks", null_ptr); }
-static int fn_read_null_nor(void) { return read_bad(HN "/notify_on_release", null_ptr); }
-static int fn_read_null_agent(void) { return read_bad(AGENT, null_ptr); }
+static int fn_read_null_tasks(void) { return read_bad(CROOT "/tasks", READ_ONCE(null_ptr)); }
+static int fn_read_null_nor(void) { return read_bad(HN "/notify_on_release", READ_ONCE(null_ptr)); }
+static int fn_read_null_agent(void) { return read_bad(AGENT, READ_ONCE(null_ptr)); }
 static int fn_read_bad_ptr(void) { return read_bad(CROOT "/tasks", (void *)16); }
 
 static int fn_pread_nor(void)
@@ -908,7 +932,12 @@ static int fn_mknod_fifo(void) { return err0(mknod(HT "/node", S_IFIFO | 0644, 0
 static int fn_mknod_chr(void) { return err0(mknod(HT "/node", S_IFCHR | 0644, makedev(1, 3))); }
 static int fn_mknod_sock(void) { return err0(mknod(HT "/node", S_IFSOCK | 0644, 0)); }
 static int fn_creat(void) { return err0(open(HT "/newfile", O_WRONLY | O_CREAT, 0644)); }
-static int fn_creat_excl(void) { return err0(open(HT "/tasks", O_WRONLY | O_CREAT | O_EXCL, 0644)); }
+
+static int fn_creat_excl(void)
+{
+	return err0(open(HT "/tasks", O_WRONLY | O_CREAT | O_EXCL, 0644));
+}
+
 static int fn_unlink_tasks(void) { return err0(unlink(HT "/tasks")); }
 static int fn_unlink_agent(void) { return err0(unlink(AGENT)); }
 static int fn_rmdir_file(void) { return err0(rmdir(HT "/tasks")); }
@@ -969,13 +998,13 @@ static int fn_mkdir_root(void) { return err0(mkdir(CROOT, 0755)); }
 
 static int fn_mkdir_odd_names(void)
 {
-	static const char *names[] = { " ", "\t", "-", "\xef\xbc\x91",
-				       "\xff\xfe", "a b", "\\", "*", "1" };
+	static const char * const names[] = { " ", "\t", "-", "\xef\xbc\x91",
+					      "\xff\xfe", "a b", "\\", "*", "1" };
 	char p[PATH_MAX];
 	size_t i;
 	int r = 0;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]) && !r; i++) {
+	for (i = 0; i < ARRAY_SIZE(names) && !r; i++) {
 		snprintf(p, sizeof(p), HD "/%s", names[i]);
 		r = err0(mkdir(p, 0755));
 		if (!r && rmdir(p))
@@ -1063,7 +1092,7 @@ static int fn_deep_chain(void)
 	char n[NAME_MAX + 1];
 	int r = 0, fd;
 
-	strcpy(n, n200);
+	memcpy(n, n200, strlen(n200) + 1);
 	deep_fd[0] = open(H, O_RDONLY | O_DIRECTORY);
 	deep_len = strlen("/hostile");
 	deep_n = 0;
@@ -1094,9 +1123,9 @@ static int fn_deep_fits(void)
 	size_t n;
 
 	if (!deep_n || deep_len > 4093 - 1)
-		return ERANGE;	/* the chain itself went wrong */
+		return fail_with(ERANGE);	/* the chain itself went wrong */
 	n = 4093 - deep_len;
-	strcpy(deep_last, name_of(n, 'q'));
+	memcpy(deep_last, name_of(n, 'q'), n + 1);
 	return err0(mkdirat(deep_fd[deep_n], deep_last, 0755));
 }
 
@@ -1106,7 +1135,7 @@ static int fn_deep_too_long(void)
 	int r;
 
 	if (!deep_n || deep_len > 4093 - 1)
-		return ERANGE;	/* the chain itself went wrong */
+		return fail_with(ERANGE);	/* the chain itself went wrong */
 	r = err0(mkdirat(deep_fd[deep_n], name_of(n, 'q'), 0755));
 	if (!r)
 		unlinkat(deep_fd[deep_n], name_of(n, 'q'), AT_REMOVEDIR);
@@ -1121,7 +1150,7 @@ static int fn_deep_proc(void)
 	int dfd, fd, r;
 
 	if (!deep_last[0])
-		return ENOENT;
+		return fail_with(ENOENT);
 	snprintf(tp, sizeof(tp), "%s/tasks", deep_last);
 	dfd = deep_fd[deep_n];
 	fd = openat(dfd, tp, O_WRONLY);
@@ -1147,7 +1176,7 @@ static int fn_deep_rename_ancestor(void)
 	int r;
 
 	if (!deep_n)
-		return ENOENT;
+		return fail_with(ENOENT);
 	snprintf(p, sizeof(p), H "/%s", name_of(200, 'p'));
 	snprintf(q, sizeof(q), H "/%s", name_of(255, 'P'));
 	r = err0(rename(p, q));
@@ -1180,7 +1209,7 @@ static int fn_deep_mkdir_after_rename(void)
 	int r;
 
 	if (!deep_n || !deep_last[0])
-		return ENOENT;
+		return fail_with(ENOENT);
 	snprintf(p, sizeof(p), "%s/x", deep_last);
 	r = err0(mkdirat(deep_fd[deep_n], p, 0755));
 	if (!r)
@@ -1197,8 +1226,11 @@ static int fn_deep_rename_back(void)
 	snprintf(p, sizeof(p), H "/%s", name_of(200, 'p'));
 	snprintf(q, sizeof(q), H "/%s", name_of(200, 'o'));
 	r = err0(rename(p, q));
-	if (!r && (r = err0(rename(q, p))))
-		bad_state("rename back: %s", strerror(r));
+	if (!r) {
+		r = err0(rename(q, p));
+		if (r)
+			bad_state("rename back: %s", strerror(r));
+	}
 	to_root(main_pid);
 	in_container(main_pid, "/\n");
 	return r;
@@ -1516,9 +1548,9 @@ static int race_user(double end)
 		}
 		close(fd);
 		usleep(200);
-		if (mkdir(M2 "/hostile/race/u", 0755) == 0)
+		if (mkdir(M2 "/hostile/race/u", 0755) == 0) {
 			rmdir(H "/race/u");
-		else if (errno != ENOENT) {
+		} else if (errno != ENOENT) {
 			fprintf(stderr, "# race: mkdir via M2: %s\n", strerror(errno));
 			bad++;
 		}
@@ -1590,7 +1622,7 @@ static const struct hcase cases[] = {
 	TASKS("tasks: binary garbage", "\xff\xfe\x80\x01\x7f", EINVAL, W_NONE),
 	TASKS("tasks: single NUL byte", "\0", EINVAL, W_NONE),
 	TASKS("tasks: \"0\\0\" (2 bytes, NUL is not white space)", "0\0", EINVAL, W_NONE),
-	TASKS("tasks: \"\\0\" \"0\"", "\0" "0", EINVAL, W_NONE),
+	TASKS("tasks: \"\\0\" \"0\"", "\0\x30", EINVAL, W_NONE),
 	TASKS("tasks: \"0\\0garbage\"", "0\0garbage", EINVAL, W_NONE),
 	TASKS("tasks: pid, NUL, garbage", "$C\0xyz", EINVAL, W_NONE),
 	TASKS("tasks: \"0 \\0\"", "0 \0", EINVAL, W_NONE),
@@ -1629,7 +1661,7 @@ static const struct hcase cases[] = {
 	TASKS("tasks: vertical tabs around pid", "\v$C\v", 0, W_KID),
 	TASKS("tasks: CR around pid", "\r$C\r\n", 0, W_KID),
 	TASKS("tasks: form feeds around 0", "\f0\f", 0, W_SELF),
-	TASKS("tasks: non-breaking space (UTF-8) before 0", "\xc2\xa0" "0", EINVAL, W_NONE),
+	TASKS("tasks: non-breaking space (UTF-8) before 0", "\xc2\xa0\x30", EINVAL, W_NONE),
 	TASKS("tasks: two numbers", "$C $C", EINVAL, W_NONE),
 	TASKS("tasks: two lines", "$C\n$C\n", EINVAL, W_NONE),
 	TASKS("tasks: text", "abc", EINVAL, W_NONE),
@@ -1651,7 +1683,7 @@ static const struct hcase cases[] = {
 	NORF("notify: 1 MiB", "", 1 << 20, '1', false, E2BIG, 0),
 	NOR("notify: binary garbage", "\x01\xff\x80", EINVAL, 0),
 	NOR("notify: \"1\\0\" (2 bytes)", "1\0", EINVAL, 0),
-	NOR("notify: \"\\0\" \"1\"", "\0" "1", EINVAL, 0),
+	NOR("notify: \"\\0\" \"1\"", "\0\x31", EINVAL, 0),
 	NOR("notify: \"0\\0junk\"", "0\0junk", EINVAL, 0),
 	NOR("notify: 1 sets", "1", 0, 1),
 	NOR("notify: 0 clears", "0", 0, 0),
@@ -1709,7 +1741,8 @@ static const struct hcase cases[] = {
 	FN("O_APPEND notify write", fn_append_nor, 0),
 	FN("O_APPEND agent write replaces, does not append", fn_append_agent, 0),
 	FN("notify \"1\" then \"0\" on one fd: each write parsed alone", fn_bytewise_nor, 0),
-	FN("tasks \"0\" then \"\\n\" on one fd: 2nd write alone is EINVAL", fn_bytewise_tasks, EINVAL),
+	FN("tasks \"0\" then \"\\n\" on one fd: 2nd write alone is EINVAL",
+	   fn_bytewise_tasks, EINVAL),
 	FN("agent written a byte at a time keeps the last byte", fn_bytewise_agent, 0),
 	FN("writev notify \" 0x\" + \"1\\n\" gathered into one value", fn_writev_nor, 0),
 	FN("writev tasks \"+\" + \"\" + \"0\" gathered", fn_writev_tasks, 0),
@@ -1763,11 +1796,11 @@ static const struct hcase cases[] = {
 	FN("link tasks out of the tree: EXDEV", fn_link_out, EXDEV),
 	FN("link a container directory: EPERM", fn_link_dir, EPERM),
 	FN("symlink inside the tree: EPERM", fn_symlink, EPERM),
-	FN("mknod S_IFREG: EPERM", fn_mknod_reg, EPERM),
+	FN("mknod S_IFREG: EACCES", fn_mknod_reg, EACCES),
 	FN("mknod S_IFIFO: EPERM", fn_mknod_fifo, EPERM),
 	FN("mknod S_IFCHR: EPERM", fn_mknod_chr, EPERM),
 	FN("mknod S_IFSOCK: EPERM", fn_mknod_sock, EPERM),
-	FN("open O_CREAT of a new file: EPERM", fn_creat, EPERM),
+	FN("open O_CREAT of a new file: EACCES", fn_creat, EACCES),
 	FN("open O_CREAT|O_EXCL of tasks: EEXIST", fn_creat_excl, EEXIST),
 	FN("unlink tasks: EPERM", fn_unlink_tasks, EPERM),
 	FN("unlink release_agent: EPERM", fn_unlink_agent, EPERM),
@@ -1799,20 +1832,25 @@ static const struct hcase cases[] = {
 	FN("mkdir making a 4094-byte path (PATH_MAX - 2)", fn_deep_fits, 0),
 	FN("mkdir making a 4095-byte path: ENAMETOOLONG", fn_deep_too_long, ENAMETOOLONG),
 	FN("/proc/self/container in the 4094-byte container", fn_deep_proc, 0),
-	FN("rename an ancestor to make a descendant's path too long: ENAMETOOLONG", fn_deep_rename_ancestor, ENAMETOOLONG),
-	FN("/proc/self/container after the refused rename: the whole path", fn_deep_proc_too_long, 0),
-	FN("mkdir below the 4094-byte path: ENAMETOOLONG", fn_deep_mkdir_after_rename, ENAMETOOLONG),
+	FN("rename an ancestor to make a descendant's path too long: ENAMETOOLONG",
+	   fn_deep_rename_ancestor, ENAMETOOLONG),
+	FN("/proc/self/container after the refused rename: the whole path",
+	   fn_deep_proc_too_long, 0),
+	FN("mkdir below the 4094-byte path: ENAMETOOLONG",
+	   fn_deep_mkdir_after_rename, ENAMETOOLONG),
 	FN("rename the ancestor to a name as long, and back", fn_deep_rename_back, 0),
 	FN("remove the deep chain", fn_deep_cleanup, 0),
 
 	/* mounts */
 	FN("mount -o foo: EINVAL", fn_mount_foo, EINVAL),
 	FN("mount -o ro,foo: EINVAL", fn_mount_ro_foo, EINVAL),
-	FN("mount with data \"ro\": EINVAL (shared superblock), tree stays writable", fn_mount_data_ro, EINVAL),
+	FN("mount with data \"ro\": EINVAL (shared superblock), tree stays writable",
+	   fn_mount_data_ro, EINVAL),
 	FN("mount with data \",\" (no option)", fn_mount_empty_key, 0),
 	FN("mount with a binary source name", fn_mount_any_source, 0),
 	FN("mount with a NULL source", fn_mount_null_source, 0),
-	FN("mount MS_RDONLY: EINVAL (shared superblock), tree stays writable", fn_mount_rdonly, EINVAL),
+	FN("mount MS_RDONLY: EINVAL (shared superblock), tree stays writable",
+	   fn_mount_rdonly, EINVAL),
 	FN("bind mount made ro: EROFS through it, main mount writable", fn_bind_rdonly, 0),
 	FN("remount with -o foo: EINVAL", fn_remount_foo, EINVAL),
 	FN("remount without options", fn_remount_plain, 0),
@@ -1892,7 +1930,7 @@ static int setup(void)
 
 int main(void)
 {
-	unsigned int i, n = sizeof(cases) / sizeof(cases[0]);
+	unsigned int i, n = ARRAY_SIZE(cases);
 	double t0 = now();
 
 	main_pid = getpid();
@@ -1921,10 +1959,18 @@ int main(void)
 			}
 		}
 		switch (c->op) {
-		case OP_TASKS: r = run_tasks(c, buf, len); break;
-		case OP_NOR: r = run_nor(c, buf, len); break;
-		case OP_AGENT: r = run_agent(c, buf, len); break;
-		default: r = c->fn(); break;
+		case OP_TASKS:
+			r = run_tasks(c, buf, len);
+			break;
+		case OP_NOR:
+			r = run_nor(c, buf, len);
+			break;
+		case OP_AGENT:
+			r = run_agent(c, buf, len);
+			break;
+		default:
+			r = c->fn();
+			break;
 		}
 		free(buf);
 		if (r == c->expect && !state_msg[0]) {

@@ -166,7 +166,7 @@ static bool put_ok(const char *rel, const char *file, const char *s)
 }
 
 /* Does TOP/REL/FILE (the root's FILE for a NULL REL) read exactly WANT? */
-static bool reads(const char *rel, const char *file, const char *want)
+static bool reads_ok(const char *rel, const char *file, const char *want)
 {
 	static char got[PATH_MAX + 16];
 	char p[PATH_MAX];
@@ -213,8 +213,8 @@ static void test_defaults(void)
 		char p[PATH_MAX];
 		struct stat st;
 
-		ok &= reads(NULL, limit_files[i], "max\n") &&
-		      reads("def", limit_files[i], "max\n");
+		ok &= reads_ok(NULL, limit_files[i], "max\n") &&
+		      reads_ok("def", limit_files[i], "max\n");
 		tp(p, sizeof(p), "def", limit_files[i]);
 		if (stat(p, &st) || (st.st_mode & 07777) != 0644) {
 			ksft_print_msg("%s: mode %o, want 0644\n", p, st.st_mode & 07777);
@@ -222,14 +222,15 @@ static void test_defaults(void)
 		}
 	}
 	drop("def");
-	ksft_test_result(ok, "max_depth, max_descendants read \"max\\n\" in the root and in a new container\n");
+	ksft_test_result(ok,
+			 "max_depth, max_descendants read \"max\\n\" in the root and in a new container\n");
 }
 
 static void test_valid_writes(void)
 {
 	static const struct { const char *in, *out; } v[] = {
 		{ "5", "5\n" }, { "0", "0\n" }, { "0x10", "16\n" }, { "010", "8\n" },
-		{ "max", "max\n" }, { " 7 \n", "7\n" }, { "\t3\n", "3\n" },
+		{ "max", "max\n" }, { " 7\x20\n", "7\n" }, { "\t3\n", "3\n" },
 		{ "max\n", "max\n" }, { "  max  ", "max\n" }, { "+9", "9\n" },
 		{ "2147483647", "2147483647\n" }, { "0x7fffffff\n", "2147483647\n" },
 		{ "12\n", "12\n" },
@@ -240,10 +241,11 @@ static void test_valid_writes(void)
 	for (i = 0; ok && i < ARRAY_SIZE(limit_files); i++)
 		for (j = 0; j < ARRAY_SIZE(v); j++)
 			if (!put_ok("valid", limit_files[i], v[j].in) ||
-			    !reads("valid", limit_files[i], v[j].out))
+			    !reads_ok("valid", limit_files[i], v[j].out))
 				ok = false;
 	drop("valid");
-	ksft_test_result(ok, "limits: decimal, 0x hex, octal, \"max\", white space accepted and read back\n");
+	ksft_test_result(ok,
+			 "limits: decimal, 0x hex, octal, \"max\", white space accepted and read back\n");
 }
 
 static void test_invalid_writes(void)
@@ -265,14 +267,17 @@ static void test_invalid_writes(void)
 			ok &= is(put("bad", f, bad[j]), EINVAL, bad[j]);
 		/* 64 bytes are the most a write may have. */
 		memset(big, ' ', 64);
-		strcpy(big + 64, "1");
+		big[64] = '1';
+		big[65] = '\0';
 		ok &= is(put("bad", f, big), E2BIG, "65-byte write");
-		ok &= reads("bad", f, "42\n");
-		strcpy(big + 63, "1");
-		ok &= put_ok("bad", f, big) && reads("bad", f, "1\n");
+		ok &= reads_ok("bad", f, "42\n");
+		big[63] = '1';
+		big[64] = '\0';
+		ok &= put_ok("bad", f, big) && reads_ok("bad", f, "1\n");
 	}
 	drop("bad");
-	ksft_test_result(ok, "limits: garbage, negative, 2147483648 -> EINVAL; 65 bytes -> E2BIG; value unchanged\n");
+	ksft_test_result(ok,
+			 "limits: garbage, negative, 2147483648 -> EINVAL; 65 bytes -> E2BIG; value unchanged\n");
 }
 
 static void test_depth(void)
@@ -284,10 +289,11 @@ static void test_depth(void)
 	     mk_is("d/a/b", EAGAIN) && mk_is("d/c", 0) &&
 	     put_ok("d", "max_depth", "2") && mk_is("d/a/b", 0) &&
 	     mk_is("d/a/b/c", EAGAIN) && mk_is("d/c/x", 0) &&
-	     reads("d", "max_depth", "2\n") &&
+	     reads_ok("d", "max_depth", "2\n") &&
 	     put_ok("d", "max_depth", "max") && mk_is("d/a/b/c", 0);
 	drop("d");
-	ksft_test_result(ok, "max_depth 0, 1, 2: mkdir EAGAIN one level too deep, success just above\n");
+	ksft_test_result(ok,
+			 "max_depth 0, 1, 2: mkdir EAGAIN one level too deep, success just above\n");
 }
 
 static void test_descendants(void)
@@ -304,7 +310,8 @@ static void test_descendants(void)
 	     rm("n/c") == 0 && mk_is("n/d", 0) && mk_is("n/e", EAGAIN) &&
 	     rm("n/a/b") == 0 && mk_is("n/a/b2", 0) && mk_is("n/f", EAGAIN);
 	drop("n");
-	ksft_test_result(ok, "max_descendants 0, 3: mkdir EAGAIN at the limit; rmdir makes room again\n");
+	ksft_test_result(ok,
+			 "max_descendants 0, 3: mkdir EAGAIN at the limit; rmdir makes room again\n");
 }
 
 static void test_lowering(void)
@@ -313,16 +320,17 @@ static void test_lowering(void)
 
 	ok = ok && mk_is("low/a", 0) && mk_is("low/a/b", 0) && mk_is("low/c", 0) &&
 	     put_ok("low", "max_descendants", "1") &&
-	     reads("low", "max_descendants", "1\n") &&
+	     reads_ok("low", "max_descendants", "1\n") &&
 	     mk_is("low/d", EAGAIN) && mk_is("low/a/b/e", EAGAIN) &&
-	     reads("low/a/b", "max_descendants", "max\n") &&
+	     reads_ok("low/a/b", "max_descendants", "max\n") &&
 	     put_ok("low", "max_descendants", "max") &&
 	     put_ok("low", "max_depth", "1") && mk_is("low/a/z", EAGAIN) &&
 	     mk_is("low/a/b/e", EAGAIN) && mk_is("low/d", 0) &&
 	     /* The existing deeper ones still work and can be removed. */
-	     reads("low/a/b", "tasks", "") && rm("low/a/b") == 0;
+	     reads_ok("low/a/b", "tasks", "") && rm("low/a/b") == 0;
 	drop("low");
-	ksft_test_result(ok, "limits lowered below the current count: allowed, only new mkdirs fail\n");
+	ksft_test_result(ok,
+			 "limits lowered below the current count: allowed, only new mkdirs fail\n");
 }
 
 static void test_ancestor(void)
@@ -331,18 +339,19 @@ static void test_ancestor(void)
 
 	/* A grandchild's own "max" or a larger limit never lets it escape. */
 	ok = ok && mk_is("anc/a", 0) && put_ok("anc", "max_descendants", "2") &&
-	     reads("anc/a", "max_descendants", "max\n") &&
+	     reads_ok("anc/a", "max_descendants", "max\n") &&
 	     mk_is("anc/a/b", 0) && mk_is("anc/a/c", EAGAIN) &&
 	     put_ok("anc/a", "max_descendants", "100") &&
 	     mk_is("anc/a/b/c", EAGAIN) &&
 	     put_ok("anc", "max_descendants", "max") &&
 	     put_ok("anc", "max_depth", "2") &&
 	     put_ok("anc/a", "max_depth", "100") &&
-	     reads("anc/a/b", "max_depth", "max\n") &&
+	     reads_ok("anc/a/b", "max_depth", "max\n") &&
 	     mk_is("anc/a/b/c", EAGAIN) && mk_is("anc/a/c", 0) &&
 	     put_ok("anc", "max_depth", "max") && mk_is("anc/a/b/c", 0);
 	drop("anc");
-	ksft_test_result(ok, "an ancestor's limit binds a grandchild whose own limit is max or larger\n");
+	ksft_test_result(ok,
+			 "an ancestor's limit binds a grandchild whose own limit is max or larger\n");
 }
 
 /* ---- delegation ---- */
@@ -356,24 +365,30 @@ struct deleg_rep {
 static int deleg_child(void *arg, void *repv)
 {
 	struct deleg_rep *rep = repv;
+	bool failed = false;
 	int r;
 
 	(void)arg;
 	memset(rep, 0, sizeof(*rep));
 	rep->stage = 1;
-	strcpy(rep->what, "setresuid");
+	snprintf(rep->what, sizeof(rep->what), "setresuid");
 	if (setresgid(USER1, USER1, USER1) || setresuid(USER1, USER1, USER1)) {
 		rep->err = errno;
 		return 0;
 	}
-#define STEP(expr, want)							\
-	do {									\
-		rep->stage++;							\
-		if ((r = (expr)) != (want)) {					\
-			snprintf(rep->what, sizeof(rep->what), #expr ", want " #want); \
-			rep->err = r;						\
-			return 0;						\
-		}								\
+	/* After a failed step, the ones that follow are not run. */
+#define STEP(expr, want)						\
+	do {								\
+		if (!failed) {						\
+			rep->stage++;					\
+			r = (expr);					\
+			if (r != (want)) {				\
+				snprintf(rep->what, sizeof(rep->what),	\
+					 #expr ", want " #want);	\
+				rep->err = r;				\
+				failed = true;				\
+			}						\
+		}							\
 	} while (0)
 	/* Stages 2 and 3: the limits of the delegated container. */
 	STEP(put("dl", "max_depth", "100"), EACCES);
@@ -391,7 +406,8 @@ static int deleg_child(void *arg, void *repv)
 	STEP(rm("dl/c/y"), 0);
 	STEP(rm("dl/c/x"), 0);
 #undef STEP
-	rep->stage = 0;
+	if (!failed)
+		rep->stage = 0;
 	return 0;
 }
 
@@ -415,13 +431,15 @@ static void test_delegation(void)
 	else if (rc)
 		ksft_print_msg("delegation child: rc %d\n", rc);
 	denied = rc == 0 && (rep.stage == 0 || rep.stage > 3) &&
-		 reads("dl", "max_depth", "max\n") &&
-		 reads("dl", "max_descendants", "max\n");
+		 reads_ok("dl", "max_depth", "max\n") &&
+		 reads_ok("dl", "max_descendants", "max\n");
 	own = rc == 0 && rep.stage == 0 &&
-	      reads("dl/c", "max_descendants", "max\n");
+	      reads_ok("dl/c", "max_descendants", "max\n");
 	drop("dl");
-	ksft_test_result(denied, "delegation: uid 1001 owning dir and tasks only: limits of it -> EACCES\n");
-	ksft_test_result(own, "delegation: uid 1001 sets max_descendants/max_depth of its own child, enforced on its mkdirs\n");
+	ksft_test_result(denied,
+			 "delegation: uid 1001 owning dir and tasks only: limits of it -> EACCES\n");
+	ksft_test_result(own,
+			 "delegation: uid 1001 sets max_descendants/max_depth of its own child, enforced on its mkdirs\n");
 }
 
 /* ================= rename ================= */
@@ -488,9 +506,12 @@ static void test_rename(void)
 		goto out;
 	len = snprintf(want, sizeof(want), "%s/ren/%s", top_ct, t);
 	for (i = 0; i <= levels; i++) {
-		strcpy(nm, i < levels ? name_n(NAME_MAX, 'a' + i % 26) : name_n(f, 'z'));
-		if (mkdirat(fd[n - 1], nm, 0755) ||
-		    (fd[n] = openat(fd[n - 1], nm, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		snprintf(nm, sizeof(nm), "%s",
+			 i < levels ? name_n(NAME_MAX, 'a' + i % 26) : name_n(f, 'z'));
+		fd[n] = -1;
+		if (!mkdirat(fd[n - 1], nm, 0755))
+			fd[n] = openat(fd[n - 1], nm, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd[n] < 0) {
 			ksft_print_msg("chain level %d: %s\n", i, strerror(errno));
 			goto out;
 		}
@@ -516,7 +537,7 @@ static void test_rename(void)
 	for (i = 0; i < 2; i++) {
 		size_t l = i ? 200 : LIMIT_MAX + 1 - DEEP + strlen(t);
 
-		strcpy(nm, name_n(l, 'T'));
+		snprintf(nm, sizeof(nm), "%s", name_n(l, 'T'));
 		r = renameat(rfd, t, rfd, nm) ? errno : 0;
 		ksft_print_msg("rename to a %zu-byte name: deepest path %zu bytes\n", l,
 			       DEEP - strlen(t) + l);
@@ -529,12 +550,12 @@ static void test_rename(void)
 			refused = false;
 		}
 	}
-	strcpy(nm, name_n(f, 'z'));
+	snprintf(nm, sizeof(nm), "%s", name_n(f, 'z'));
 	refused = refused && kid_path_is(k.pid, want) &&
 		  exists_at(fd[0], "short") && exists_at(fd[n - 2], nm);
 
 	/* Exactly 4094 bytes, then within the limit, then back. */
-	strcpy(nm, name_n(LIMIT_MAX - DEEP + strlen(t), 'T'));
+	snprintf(nm, sizeof(nm), "%s", name_n(LIMIT_MAX - DEEP + strlen(t), 'T'));
 	if (!is(renameat(rfd, t, rfd, nm) ? errno : 0, 0, "rename making a 4094-byte path"))
 		goto out;
 	snprintf(p, sizeof(p), "%s/ren/%s%s", top_ct, nm,
@@ -551,8 +572,10 @@ out:
 	if (rfd >= 0)
 		close(rfd);
 	drop("ren");
-	ksft_test_result(refused, "rename making a descendant's path 4095 bytes or more: ENAMETOOLONG, nothing changed\n");
-	ksft_test_result(fits, "rename making the deepest path exactly 4094 bytes, or less: allowed\n");
+	ksft_test_result(refused,
+			 "rename making a descendant's path 4095 bytes or more: ENAMETOOLONG, nothing changed\n");
+	ksft_test_result(fits,
+			 "rename making the deepest path exactly 4094 bytes, or less: allowed\n");
 }
 
 /* ================= read-only mounts ================= */
@@ -625,7 +648,8 @@ out:
 	ok &= main_writable();
 	if (mounted)
 		unmount_second(&ok);
-	ksft_test_result(ok, "remount ro of a second mount: EINVAL, the tree stays writable everywhere\n");
+	ksft_test_result(ok,
+			 "remount ro of a second mount: EINVAL, the tree stays writable everywhere\n");
 }
 
 static void test_bind_ro(void)

@@ -13,6 +13,7 @@
 
 DIR=$(dirname "$(readlink -f "$0")")
 . "$DIR/../kselftest/ktap_helpers.sh"
+. "$DIR/containers_helpers.sh"
 
 CROOT=/dev/container
 T=$CROOT/notify_test_$$
@@ -36,11 +37,6 @@ result() {
 	else
 		ktap_test_fail "$_desc"
 	fi
-}
-
-# run CMD...: runs CMD, keeps its standard error in ERR, returns its status.
-run() {
-	ERR=$("$@" 2>&1 >/dev/null)
 }
 
 # put FILE DATA: DATA, as is, into FILE with one write().
@@ -190,7 +186,8 @@ t_no_propagation() {
 		_one=$(value "$T/one/notify_on_release")
 		_zero=$(value "$T/zero/notify_on_release")
 		if [ "$_one" != 1 ] || [ "$_zero" != 0 ]; then
-			ktap_print_msg "with the parent at $_p the children read $_one and $_zero, expected 1 and 0"
+			ktap_print_msg "with the parent at $_p the children read" \
+				"$_one and $_zero, expected 1 and 0"
 			return 1
 		fi
 	done
@@ -201,7 +198,8 @@ t_no_propagation() {
 	_s=$(value "$T/zero/notify_on_release")
 	_r=$(value "$CROOT/notify_on_release")
 	if [ "$_g" != 1 ] || [ "$_p" != 0 ] || [ "$_s" != 0 ] || [ "$_r" != "$ROOT_VALUE" ]; then
-		ktap_print_msg "a child's change moved others: child's child $_g, parent $_p, sibling $_s, root $_r"
+		ktap_print_msg "a child's change moved others: child's child $_g, parent $_p," \
+			"sibling $_s, root $_r"
 		return 1
 	fi
 }

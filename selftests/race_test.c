@@ -308,8 +308,8 @@ static void test_fork_vs_attach(void)
 		if (!eof || !WIFEXITED(status) || WEXITSTATUS(status))
 			ksft_print_msg("forking process: status %#x\n", status);
 		if (moves < 10 || st.done < 10)
-			ksft_print_msg("too little happened to call it a race (%ld moves, %ld forks)\n",
-				       moves, st.done);
+			ct_info("too little happened to call it a race (%ld moves, %ld forks)\n",
+				moves, st.done);
 	}
 	/* Everything reaped: both empty and removable at once. */
 	ok_rm = ct_count(a) == 0 && ct_count(b) == 0;
@@ -328,8 +328,10 @@ out:
 	}
 	ct_destroy(a);
 	ct_destroy(b);
-	ksft_test_result(ok_set, "fork loop vs. attach of the parent: every child is in A or B, counts match\n");
-	ksft_test_result(ok_rm, "fork loop vs. attach: A and B empty and removed at once after the reaping\n");
+	ksft_test_result(ok_set,
+			 "fork loop vs. attach of the parent: every child is in A or B, counts match\n");
+	ksft_test_result(ok_rm,
+			 "fork loop vs. attach: A and B empty and removed at once after the reaping\n");
 }
 
 /* ================= kill -9, waitpid, rmdir ================= */
@@ -431,8 +433,8 @@ static void test_kill_wait_rmdir(void)
 		}
 	}
 	if (ebusy)
-		ksft_print_msg("%d of %d rounds: rmdir right after waitpid gave EBUSY (first in round %d)\n",
-			       ebusy, KILL_ROUNDS, first_ebusy);
+		ct_info("%d of %d rounds: rmdir right after waitpid gave EBUSY (first in round %d)\n",
+			ebusy, KILL_ROUNDS, first_ebusy);
 	if (other || setup_fail)
 		ksft_print_msg("%d rmdir failures other than EBUSY, %d setup failures\n",
 			       other, setup_fail);
@@ -494,9 +496,9 @@ static void test_attach_vs_exit(void)
 			esrch++;
 		} else {
 			if (!bad_err)
-				ksft_print_msg("round %d: attach of an exiting task: %zd (%s), expected %d or ESRCH\n",
-					       round, r, r < 0 ? strerror(-r) : "short",
-					       l);
+				ct_info("round %d: attach of an exiting task: %zd (%s), expected %d or ESRCH\n",
+					round, r, r < 0 ? strerror(-r) : "short",
+					l);
 			bad_err++;
 		}
 		status = live_reap(v, false);
@@ -604,8 +606,8 @@ static void test_thread_moves(void)
 			int na = ct_count(a), nb = ct_count(b);
 
 			if (na != !to_b || nb != to_b) {
-				ksft_print_msg("move %d: A lists %d, B lists %d tasks; expected %d and %d\n",
-					       i, na, nb, !to_b, to_b);
+				ct_info("move %d: A lists %d, B lists %d tasks; expected %d and %d\n",
+					i, na, nb, !to_b, to_b);
 				wrong++;
 			}
 			if (!proc_path_is(pmain, "/\n", i))
@@ -623,7 +625,8 @@ out:
 		ok = false;
 	ct_destroy(a);
 	ct_destroy(b);
-	ksft_test_result(ok, "one thread moved %d times between two containers: /proc/<pid>/task/<tid>/container right every time\n",
+	ksft_test_result(ok,
+			 "one thread moved %d times between two containers: /proc/<pid>/task/<tid>/container right every time\n",
 			 THREAD_MOVES);
 }
 

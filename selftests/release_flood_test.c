@@ -321,15 +321,16 @@ static void test_flood(void)
 	}
 	for (i = 0; i < NKIDS; i++)
 		missing += !seen[i];
-	ksft_print_msg("%d records, %d paths missing, %d duplicated, %d other; at most %d agents in flight\n",
-		       lines, missing, dup, other, max);
+	ct_info("%d records, %d paths missing, %d duplicated, %d other; at most %d agents in flight\n",
+		lines, missing, dup, other, max);
 	all_once = lines == NKIDS && !missing && !dup && !other;
 	bounded = lines > 0 && max >= 1 && max <= AGENTS_MAX;
 out:
 	snprintf(p, sizeof(p), "%s/notify_on_release", d);
 	write_path(p, "0\n", 2);
 	rm_tree(d);
-	ksft_test_result(all_once, "flood: 1000 releases by uid 1001, each delivered exactly once, nothing else\n");
+	ksft_test_result(all_once,
+			 "flood: 1000 releases by uid 1001, each delivered exactly once, nothing else\n");
 	ksft_test_result(bounded, "flood: at most %d release agents in flight\n", AGENTS_MAX);
 }
 
@@ -499,10 +500,13 @@ out:
 		snprintf(p, sizeof(p), "%s/b%d", top, i);
 		rm_tree(p);
 	}
-	ksft_test_result(queued, "deep chain: with %d agents blocked, the leaf's release waits in the queue\n",
+	ksft_test_result(queued,
+			 "deep chain: with %d agents blocked, the leaf's release waits in the queue\n",
 			 AGENTS_MAX);
-	ksft_test_result(delivered, "deep chain: blocked agents delivered once each, the removed leaf never\n");
-	ksft_test_result(alive, "deep chain: %d-level chain removed and freed, the tree still works\n",
+	ksft_test_result(delivered,
+			 "deep chain: blocked agents delivered once each, the removed leaf never\n");
+	ksft_test_result(alive,
+			 "deep chain: %d-level chain removed and freed, the tree still works\n",
 			 CHAIN);
 }
 

@@ -155,11 +155,11 @@ static int read_records(struct record *rec, int max)
 			r->argc = -1;
 			for (line = strtok_r(s, "\n", &save); line;
 			     line = strtok_r(NULL, "\n", &save)) {
-				if (!strncmp(line, "ARGC=", 5))
+				if (!strncmp(line, "ARGC=", 5)) {
 					r->argc = atoi(line + 5);
-				else if (!strncmp(line, "ARG=", 4))
+				} else if (!strncmp(line, "ARG=", 4)) {
 					snprintf(r->arg, sizeof(r->arg), "%s", line + 4);
-				else if (strlen(r->env) + strlen(line) + 2 < sizeof(r->env)) {
+				} else if (strlen(r->env) + strlen(line) + 2 < sizeof(r->env)) {
 					strcat(r->env, line);
 					strcat(r->env, "\n");
 				}
@@ -314,9 +314,9 @@ static bool agent_is(const char *path)
 		return false;
 	}
 	if (strcmp(got, exp)) {
-		ksft_print_msg("release_agent reads '%.60s%s' (%zd bytes), expected '%.60s%s' (%zu bytes)\n",
-			       got, n > 60 ? "..." : "", n, exp,
-			       strlen(exp) > 60 ? "..." : "", strlen(exp));
+		ct_info("release_agent reads '%.60s%s' (%zd bytes), expected '%.60s%s' (%zu bytes)\n",
+			got, n > 60 ? "..." : "", n, exp,
+			strlen(exp) > 60 ? "..." : "", strlen(exp));
 		return false;
 	}
 	return true;
@@ -383,7 +383,8 @@ out:
 	if (k.pid > 0)
 		kid_stop(&k);
 	rmdir_checked(name, &ok);
-	ksft_test_result(ok, "release: the last task exits -> the agent runs once with the path and HOME/PATH\n");
+	ksft_test_result(ok,
+			 "release: the last task exits -> the agent runs once with the path and HOME/PATH\n");
 }
 
 static void test_release_last_moves(void)
@@ -443,7 +444,8 @@ static void test_release_last_child(void)
 out:
 	ct_destroy(child);
 	rmdir_checked(name, &ok);
-	ksft_test_result(ok, "release: the last child container is removed -> the agent runs once for the parent\n");
+	ksft_test_result(ok,
+			 "release: the last child container is removed -> the agent runs once for the parent\n");
 }
 
 static void test_release_nested(void)
@@ -470,7 +472,8 @@ out:
 		kid_stop(&k);
 	ct_destroy(child);
 	rmdir_checked(name, &ok);
-	ksft_test_result(ok, "release: nested container -> the agent gets /a/b; notify 0 parent is not released\n");
+	ksft_test_result(ok,
+			 "release: nested container -> the agent gets /a/b; notify 0 parent is not released\n");
 }
 
 static void test_no_release_notify0(void)
@@ -503,7 +506,8 @@ out:
 		kid_stop(&k2);
 	ct_destroy(child);
 	rmdir_checked(name, &ok);
-	ksft_test_result(ok, "release: never with notify_on_release 0 (exit, move away, rmdir child)\n");
+	ksft_test_result(ok,
+			 "release: never with notify_on_release 0 (exit, move away, rmdir child)\n");
 }
 
 /* ---- release_agent write rules ---- */
@@ -601,9 +605,9 @@ static bool agent_denied(const char *what, int (*fn)(void *, void *),
 	ok = rc == 0 && ((rep.stage == 0 && rep.ret < 0 && rep.err == EPERM) ||
 			 (rep.stage == 3 && rep.err == EPERM));
 	if (!ok)
-		ksft_print_msg("%s: child rc %d, stage %d, write returned %zd (%s); expected EPERM\n",
-			       what, rc, rep.stage, rep.ret,
-			       rep.err ? strerror(rep.err) : "success");
+		ct_info("%s: child rc %d, stage %d, write returned %zd (%s); expected EPERM\n",
+			what, rc, rep.stage, rep.ret,
+			rep.err ? strerror(rep.err) : "success");
 	if (rep.stage == 3 && rep.err == EPERM)
 		ksft_print_msg("%s: refused at open(), not at write()\n", what);
 	if (!agent_is(AGENT))
@@ -619,9 +623,11 @@ static void test_agent_userns(void)
 		ok = agent_denied("root in a new user namespace", userns_child,
 				  &skip);
 	if (skip)
-		ksft_test_result_skip("release_agent: write from a new user namespace -> EPERM (no user namespaces)\n");
+		ksft_test_result_report(KSFT_SKIP,
+					"release_agent: write from a new user namespace -> EPERM (no user namespaces)\n");
 	else
-		ksft_test_result(ok, "release_agent: write from a new user namespace -> EPERM, value unchanged\n");
+		ksft_test_result(ok,
+				 "release_agent: write from a new user namespace -> EPERM, value unchanged\n");
 }
 
 static void test_agent_nocap(void)
@@ -630,7 +636,8 @@ static void test_agent_nocap(void)
 
 	if (agent_ready)
 		ok = agent_denied("uid 0 without CAP_SYS_ADMIN", nocap_child, &skip);
-	ksft_test_result(ok, "release_agent: uid 0 without CAP_SYS_ADMIN -> EPERM, value unchanged\n");
+	ksft_test_result(ok,
+			 "release_agent: uid 0 without CAP_SYS_ADMIN -> EPERM, value unchanged\n");
 }
 
 static void test_agent_length(void)
@@ -663,7 +670,8 @@ static void test_agent_length(void)
 	}
 out:
 	ksft_test_result(ok_big, "release_agent: 4096 bytes -> E2BIG, value unchanged\n");
-	ksft_test_result(ok_max, "release_agent: 4095 bytes (PATH_MAX - 1) accepted and read back\n");
+	ksft_test_result(ok_max,
+			 "release_agent: 4095 bytes (PATH_MAX - 1) accepted and read back\n");
 }
 
 static void test_agent_disable(void)

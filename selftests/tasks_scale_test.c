@@ -103,12 +103,14 @@ static pid_t procs[MAX_PROCS];		/* helper processes, killed on cleanup */
 
 /* Shared with the helper processes. */
 struct churn {
-	volatile int stop, stop_reader, err;
-	volatile long forks, moves, threads, reads;
+	/* READ_ONCE() and WRITE_ONCE() only, for these */
+	int stop, stop_reader, err;
+	long forks, moves, threads, reads;
 	pid_t helper;
 	char what[96];
 	char xtasks[PATH_MAX];
 };
+
 static struct churn *ch;
 
 struct crowd_shm {
@@ -117,6 +119,7 @@ struct crowd_shm {
 	int low_mem, futex_word;
 	int tids[];
 };
+
 static struct crowd_shm *csh;
 
 /* ---------- helpers ---------- */
@@ -171,10 +174,10 @@ static long mem_avail_kb(void)
 
 static void churn_fail(const char *what, int err)
 {
-	if (ch->err)
+	if (READ_ONCE(ch->err))
 		return;
 	snprintf(ch->what, sizeof(ch->what), "%s", what);
-	ch->err = err ? err : EIO;
+	WRITE_ONCE(ch->err, err ? err : EIO);
 }
 
 static void proc_track(pid_t pid)
@@ -508,8 +511,8 @@ static void setup_crowd(void)
 	for (k = 0; k < ncrowds; k++) {
 		made += csh->made[k];
 		e = e ? e : csh->err[k];
-		ksft_print_msg("process %d: %d threads, %ld ms for the first half, %ld ms for the second\n",
-			       k, csh->made[k], csh->half_ms[k][0], csh->half_ms[k][1]);
+		ct_info("process %d: %d threads, %ld ms for the first half, %ld ms for the second\n",
+			k, csh->made[k], csh->half_ms[k][0], csh->half_ms[k][1]);
 	}
 	v = mem_avail_kb();
 	ksft_print_msg("%d idle threads in %ld ms, MemAvailable %ld MiB left\n",
@@ -549,11 +552,11 @@ static int forker(void *arg)
 		churn_fail("open the container's tasks", errno);
 		return 1;
 	}
-	while (!ch->stop) {
+	while (!READ_ONCE(ch->stop)) {
 		pid_t p = fork();
 
 		if (p == 0)
-			_exit(xfd >= 0 && (ch->forks & 1) && write(xfd, "0\n", 2) != 2);
+			_exit(xfd >= 0 && (READ_ONCE(ch->forks) & 1) && write(xfd, "0\n", 2) != 2);
 		if (p < 0) {
 			churn_fail("fork", errno);
 			return 1;
@@ -563,7 +566,7 @@ static int forker(void *arg)
 			churn_fail("a forked child moving itself into the container", 0);
 			return 1;
 		}
-		ch->forks++;
+		WRITE_ONCE(ch->forks, READ_ONCE(ch->forks) + 1);
 	}
 	return 0;
 }
@@ -581,12 +584,12 @@ static int mover(void *unused)
 		churn_fail("open tasks for writing", errno);
 		return 1;
 	}
-	while (!ch->stop) {
+	while (!READ_ONCE(ch->stop)) {
 		if (write(fx, w, l) != l || write(fr, w, l) != l) {
 			churn_fail("moving the helper", errno);
 			return 1;
 		}
-		ch->moves++;
+		WRITE_ONCE(ch->moves, READ_ONCE(ch->moves) + 1);
 	}
 	return 0;
 }
@@ -605,14 +608,14 @@ static int threader(void *unused)
 	(void)unused;
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, PTHREAD_STACK_MIN);
-	while (!ch->stop) {
+	while (!READ_ONCE(ch->stop)) {
 		err = pthread_create(&t, &attr, short_thread, NULL);
 		if (err) {
 			churn_fail("pthread_create", err);
 			return 1;
 		}
 		pthread_join(t, NULL);
-		ch->threads++;
+		WRITE_ONCE(ch->threads, READ_ONCE(ch->threads) + 1);
 	}
 	return 0;
 }
@@ -650,9 +653,9 @@ static void test_churn(void)
 	churners[2] = start_proc(threader, NULL, -1);
 	if (churners[0] < 0 || churners[1] < 0 || churners[2] < 0)
 		goto stop;
-	for (deadline = now_ms() + 20000; now_ms() < deadline && !ch->err;
+	for (deadline = now_ms() + 20000; now_ms() < deadline && !READ_ONCE(ch->err);
 	     usleep(10000)) {
-		if (ch->forks && ch->moves && ch->threads) {
+		if (READ_ONCE(ch->forks) && READ_ONCE(ch->moves) && READ_ONCE(ch->threads)) {
 			started = true;
 			break;
 		}
@@ -661,10 +664,11 @@ static void test_churn(void)
 		ksft_print_msg("the churn did not start\n");
 		goto stop;
 	}
-	ok_root = ok_x = true;
-	f0 = ch->forks;
-	m0 = ch->moves;
-	t0 = ch->threads;
+	ok_root = true;
+	ok_x = true;
+	f0 = READ_ONCE(ch->forks);
+	m0 = READ_ONCE(ch->moves);
+	t0 = READ_ONCE(ch->threads);
 	/* Each read size once, then more reads for 3 s (48 at most). */
 	for (i = 0, start = now_ms(); i < (int)ARRAY_SIZE(chunks) ||
 	     (i < 48 && now_ms() - start < 3000); i++) {
@@ -679,19 +683,23 @@ static void test_churn(void)
 				fewids, FEW, stable, nstable, 2, verbose))
 			ok_x = false;
 	}
-	ksft_print_msg("%d reads of each in %ld ms; churn during them: %ld forks, %ld moves, %ld threads\n",
-		       i, now_ms() - start, ch->forks - f0, ch->moves - m0, ch->threads - t0);
-	if (ch->forks == f0 || ch->moves == m0 || ch->threads == t0) {
+	ct_info("%d reads of each in %ld ms; churn during them: %ld forks, %ld moves, %ld threads\n",
+		i, now_ms() - start, READ_ONCE(ch->forks) - f0,
+		READ_ONCE(ch->moves) - m0, READ_ONCE(ch->threads) - t0);
+	if (READ_ONCE(ch->forks) == f0 || READ_ONCE(ch->moves) == m0 ||
+	    READ_ONCE(ch->threads) == t0) {
 		ksft_print_msg("the churn stalled during the reads\n");
-		ok_root = ok_x = false;
+		ok_root = false;
+		ok_x = false;
 	}
 stop:
-	ch->stop = 1;
+	WRITE_ONCE(ch->stop, 1);
 	for (i = 0; i < 3; i++)
 		proc_reap(churners[i], false);
-	if (ch->err) {
-		ksft_print_msg("churn failed: %s: %s\n", ch->what, strerror(ch->err));
-		ok_root = ok_x = false;
+	if (READ_ONCE(ch->err)) {
+		ksft_print_msg("churn failed: %s: %s\n", ch->what, strerror(READ_ONCE(ch->err)));
+		ok_root = false;
+		ok_x = false;
 	}
 out:
 	for (i = 0; i < FEW; i++)
@@ -700,9 +708,11 @@ out:
 	if (helper.pid > 0)
 		kid_stop(&helper);
 	ct_destroy(name);
-	ksft_test_result(ok_root, "large root tasks under churn: %d stable threads in every read, ascending, well formed\n",
+	ksft_test_result(ok_root,
+			 "large root tasks under churn: %d stable threads in every read, ascending, well formed\n",
 			 nwant);
-	ksft_test_result(ok_x, "container tasks under churn: its %d own tasks in every read, nothing of other containers\n",
+	ksft_test_result(ok_x,
+			 "container tasks under churn: its %d own tasks in every read, nothing of other containers\n",
 			 FEW);
 }
 
@@ -773,7 +783,7 @@ static int clear_lock_stat(void)
 static int reader(void *unused)
 {
 	(void)unused;
-	while (!ch->stop_reader) {
+	while (!READ_ONCE(ch->stop_reader)) {
 		int fd = open(CROOT "/tasks", O_RDONLY | O_CLOEXEC);
 		ssize_t len, i, lines = 0;
 
@@ -787,18 +797,23 @@ static int reader(void *unused)
 			lines += rb.p[i] == '\n';
 		if (len < 0 || lines < nstable) {
 			churn_fail(len < 0 ? "reading the root's tasks" :
-				   "a read of the root's tasks missing threads", len < 0 ? -len : 0);
+				   "a read of the root's tasks missing threads",
+				   len < 0 ? -len : 0);
 			return 1;
 		}
-		ch->reads++;
+		WRITE_ONCE(ch->reads, READ_ONCE(ch->reads) + 1);
 	}
 	return 0;
 }
 
+/* The names of the two tests of test_lock_stat(). */
+static const char lock_what1[] =
+	"lock hold bounded: container_members held < 25 ms while root tasks reads race fork+exit";
+static const char lock_what2[] =
+	"lock hold bounded: container_members taken >= N/64 times per complete root tasks read";
+
 static void test_lock_stat(void)
 {
-	const char *what1 = "lock hold bounded: container_members held < 25 ms while root tasks reads race fork+exit";
-	const char *what2 = "lock hold bounded: container_members taken >= N/64 times per complete root tasks read";
 	bool ok_hold = false, ok_batch = false;
 	double per_fork = 0, by_reads = 0;
 	long enabled = sysctl_get(LOCK_STAT_ON);
@@ -808,8 +823,8 @@ static void test_lock_stat(void)
 	struct lstat ls = { 0 };
 
 	if (access(LOCK_STAT, R_OK)) {
-		ksft_test_result_skip("%s: no CONFIG_LOCK_STAT\n", what1);
-		ksft_test_result_skip("%s: no CONFIG_LOCK_STAT\n", what2);
+		ksft_test_result_skip("%s: no CONFIG_LOCK_STAT\n", lock_what1);
+		ksft_test_result_skip("%s: no CONFIG_LOCK_STAT\n", lock_what2);
 		return;
 	}
 	if (!have_crowd(2, "lock hold bounded"))
@@ -819,62 +834,65 @@ static void test_lock_stat(void)
 	cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	memset(ch, 0, sizeof(*ch));
 	frk = start_proc(forker, NULL, cpus > 1 ? 1 : -1);
-	for (deadline = now_ms() + 10000; frk > 0 && !ch->forks && now_ms() < deadline;)
+	for (deadline = now_ms() + 10000; frk > 0 && !READ_ONCE(ch->forks) && now_ms() < deadline;)
 		usleep(10000);
-	if (!ch->forks || clear_lock_stat()) {
+	if (!READ_ONCE(ch->forks) || clear_lock_stat()) {
 		ksft_print_msg("the forker did not start, or %s cannot be cleared\n", LOCK_STAT);
 		goto out;
 	}
 	/* What fork+exit alone costs, to tell the reads' acquisitions apart. */
-	f0 = ch->forks;
+	f0 = READ_ONCE(ch->forks);
 	usleep(1000000);
 	read_lock_stat(&ls);
-	f1 = ch->forks;
+	f1 = READ_ONCE(ch->forks);
 	per_fork = f1 > f0 ? ls.acq / (f1 - f0) : 0;
-	ksft_print_msg("fork+exit alone: %ld forks, %.0f acquisitions (%.2f per fork), holdtime-max %.2f us\n",
-		       f1 - f0, ls.acq, per_fork, ls.hold_max);
+	ct_info("fork+exit alone: %ld forks, %.0f acquisitions (%.2f per fork), holdtime-max %.2f us\n",
+		f1 - f0, ls.acq, per_fork, ls.hold_max);
 	/*
 	 * A vCPU the host preempts inside one short hold inflates holdtime-max
 	 * once; a walk that never gives the lock up fails every window.
 	 */
 	for (attempt = 1; attempt <= 3; attempt++) {
-		ch->stop_reader = 0;
-		ch->reads = 0;
-		f0 = ch->forks;
+		WRITE_ONCE(ch->stop_reader, 0);
+		WRITE_ONCE(ch->reads, 0);
+		f0 = READ_ONCE(ch->forks);
 		if (clear_lock_stat())
 			goto out;
 		rd = start_proc(reader, NULL, cpus > 1 ? 0 : -1);
 		if (rd < 0)
 			goto out;
 		usleep(3000000);
-		ch->stop_reader = 1;
+		WRITE_ONCE(ch->stop_reader, 1);
 		proc_reap(rd, false);
 		if (read_lock_stat(&ls))
 			goto out;
-		f1 = ch->forks;
-		reads = ch->reads;
+		f1 = READ_ONCE(ch->forks);
+		reads = READ_ONCE(ch->reads);
 		by_reads = ls.acq - per_fork * (f1 - f0);
-		ksft_print_msg("window %d: %ld complete reads, %ld forks; container_members: %.0f acquisitions (%.0f by the reads, %.0f per read; N/64 = %d), holdtime-max %.2f us\n",
-			       attempt, reads, f1 - f0, ls.acq, by_reads,
-			       reads ? by_reads / reads : 0.0, nwant / 64, ls.hold_max);
-		if (!ls.lines || ch->err || ls.hold_max < HOLD_MAX_US)
+		ct_info("window %d: %ld complete reads, %ld forks; container_members: %.0f acquisitions (%.0f by the reads, %.0f per read; N/64 = %d), holdtime-max %.2f us\n",
+			attempt, reads, f1 - f0, ls.acq, by_reads,
+			reads ? by_reads / reads : 0.0, nwant / 64, ls.hold_max);
+		if (!ls.lines || READ_ONCE(ch->err) || ls.hold_max < HOLD_MAX_US)
 			break;
 	}
 	if (!ls.lines)
 		ksft_print_msg("no container_members line in %s\n", LOCK_STAT);
-	ok_hold = ls.lines && !ch->err && ls.hold_max < HOLD_MAX_US;
-	ok_batch = ls.lines && !ch->err && reads > 0 && by_reads >= reads * (nwant / 64.0);
+	ok_hold = ls.lines && !READ_ONCE(ch->err) && ls.hold_max < HOLD_MAX_US;
+	ok_batch = ls.lines && !READ_ONCE(ch->err) && reads > 0 &&
+		   by_reads >= reads * (nwant / 64.0);
 out:
-	ch->stop = ch->stop_reader = 1;
+	WRITE_ONCE(ch->stop_reader, 1);
+	WRITE_ONCE(ch->stop, 1);
 	proc_reap(frk, false);
 	if (enabled == 0)
 		sysctl_set(LOCK_STAT_ON, 0);
-	if (ch->err) {
-		ksft_print_msg("%s: %s\n", ch->what, strerror(ch->err));
-		ok_hold = ok_batch = false;
+	if (READ_ONCE(ch->err)) {
+		ksft_print_msg("%s: %s\n", ch->what, strerror(READ_ONCE(ch->err)));
+		ok_hold = false;
+		ok_batch = false;
 	}
-	ksft_test_result(ok_hold, "%s\n", what1);
-	ksft_test_result(ok_batch, "%s\n", what2);
+	ksft_test_result(ok_hold, "%s\n", lock_what1);
+	ksft_test_result(ok_batch, "%s\n", lock_what2);
 }
 
 /* ---------- memory of open tasks files ---------- */
@@ -945,7 +963,8 @@ static void test_open_files(void)
 {
 	struct opener op[MAX_OPENERS];
 	struct rlimit old, want = { NFDS + 64, NFDS + 64 };
-	long per_fd = FD_PAGES * (sysconf(_SC_PAGESIZE) / 1024) + FD_FIXED_KB, avail0, kmem0, avail, kmem, peak = 0, apeak = 0, t0;
+	long per_fd = FD_PAGES * (sysconf(_SC_PAGESIZE) / 1024) + FD_FIXED_KB;
+	long avail0, kmem0, avail, kmem, peak = 0, apeak = 0, t0;
 	int nop, quota, opened = 0, i, r, err = 0, started = 0;
 	bool ok_mem = false, ok_back = false, debug = !access(LOCK_STAT, F_OK);
 	long left, aleft, slack;
@@ -1003,8 +1022,9 @@ static void test_open_files(void)
 	}
 	avail0 = mem_avail_kb();
 	t0 = now_ms();
-	ksft_print_msg("[%lds] %d processes open up to %d fds on " CROOT "/tasks (%d tasks); MemAvailable %ld MiB\n",
-		       (now_ms() - t_start) / 1000, nop, NFDS, nstable, avail0 / 1024);
+	ct_info("[%lds] %d processes open up to %d fds on %s (%d tasks); MemAvailable %ld MiB\n",
+		(now_ms() - t_start) / 1000, nop, NFDS, CROOT "/tasks", nstable,
+		avail0 / 1024);
 	while (opened < NFDS && !err) {
 		int sent = 0;
 
@@ -1037,14 +1057,14 @@ static void test_open_files(void)
 		peak = kmem > peak ? kmem : peak;
 		apeak = avail > apeak ? avail : apeak;
 		if (opened % 500 == 0 || kmem > NFDS * per_fd)
-			ksft_print_msg("%d fds open: slab+vmalloc up %ld KiB, MemAvailable down %ld KiB\n",
-				       opened, kmem, avail);
+			ct_info("%d fds open: slab+vmalloc up %ld KiB, MemAvailable down %ld KiB\n",
+				opened, kmem, avail);
 		/* Stop before a kernel that copies all ids per file exhausts memory. */
 		if (kmem > NFDS * per_fd)
 			break;
 		if (opened >= MIN_FDS && now_ms() - t0 > FD_BUDGET_MS && opened < NFDS) {
-			ksft_print_msg("%d fds in %ld ms: stopping there, the bounds scaled to them\n",
-				       opened, now_ms() - t0);
+			ct_info("%d fds in %ld ms: stopping there, the bounds scaled to them\n",
+				opened, now_ms() - t0);
 			break;
 		}
 	}
@@ -1059,9 +1079,9 @@ static void test_open_files(void)
 	 */
 	ok_mem = !err && opened >= MIN_FDS && peak < opened * per_fd &&
 		 apeak < opened * per_fd + 8192;
-	ksft_print_msg("[%lds] %d fds open, 1 byte read from each: slab+vmalloc up %ld KiB (%ld bytes per fd), MemAvailable down %ld KiB; bound %ld KiB (%ld KiB per fd)\n",
-		       (now_ms() - t_start) / 1000, opened, peak,
-		       opened ? peak * 1024 / opened : 0, apeak, opened * per_fd, per_fd);
+	ct_info("[%lds] %d fds open, 1 byte read from each: slab+vmalloc up %ld KiB (%ld bytes per fd), MemAvailable down %ld KiB; bound %ld KiB (%ld KiB per fd)\n",
+		(now_ms() - t_start) / 1000, opened, peak,
+		opened ? peak * 1024 / opened : 0, apeak, opened * per_fd, per_fd);
 	for (i = 0; i < nop; i++)
 		if (opener_send(&op[i], 'c', 0) || opener_ack(&op[i]))
 			err = -EPIPE;
@@ -1075,8 +1095,8 @@ static void test_open_files(void)
 	 */
 	slack = peak / 4 + 2048 + (debug ? meminfo_kb("MemTotal") / 32 : 0);
 	ok_back = !err && opened > 0 && left <= slack && aleft <= slack + 8192;
-	ksft_print_msg("after closing them: slab+vmalloc still up %ld KiB, MemAvailable down %ld KiB (slack %ld KiB)\n",
-		       left, aleft, slack);
+	ct_info("after closing them: slab+vmalloc still up %ld KiB, MemAvailable down %ld KiB (slack %ld KiB)\n",
+		left, aleft, slack);
 out:
 	for (i = 0; i < started; i++) {
 		if (op[i].pid > 0 && write(op[i].cmd, "x", 1) != 1)
@@ -1086,9 +1106,11 @@ out:
 		if (op[i].pid > 0)
 			proc_reap(op[i].pid, false);
 	}
-	ksft_test_result(ok_mem, "open tasks files keep bounded memory: up to %d fds on the root's tasks, 1 byte read from each, below %d KiB per fd\n",
+	ksft_test_result(ok_mem,
+			 "open tasks files keep bounded memory: up to %d fds on the root's tasks, 1 byte read from each, below %d KiB per fd\n",
 			 NFDS, (int)per_fd);
-	ksft_test_result(ok_back, "open tasks files keep bounded memory: it comes back after close\n");
+	ksft_test_result(ok_back,
+			 "open tasks files keep bounded memory: it comes back after close\n");
 }
 
 /* ---------- a reader in another pid namespace ---------- */
@@ -1197,8 +1219,8 @@ static void test_pidns_reader(void)
 	ok = WIFEXITED(status) && !WEXITSTATUS(status) && rep->stage == 5 &&
 	     (rep->zpid == 1 || rep->zpid == 2) && !strcmp(rep->got, exp);
 	if (!ok)
-		ksft_print_msg("new namespace: status %#x, stage %d (%s), expected '%d\\n', read '%s'\n",
-			       status, rep->stage, strerror(rep->err), rep->zpid, rep->got);
+		ct_info("new namespace: status %#x, stage %d (%s), expected '%d\\n', read '%s'\n",
+			status, rep->stage, strerror(rep->err), rep->zpid, rep->got);
 	/* The parent, rewinding too, sees its own view: the helper only. */
 	if (lseek(fd, 0, SEEK_SET) == 0) {
 		char got[64] = "";
@@ -1206,7 +1228,8 @@ static void test_pidns_reader(void)
 
 		snprintf(exp, sizeof(exp), "%d\n", k.pid);
 		if (n < 0 || strcmp(got, exp)) {
-			ksft_print_msg("parent's re-read: expected '%d\\n', got '%s'\n", k.pid, got);
+			ksft_print_msg("parent's re-read: expected '%d\\n', got '%s'\n",
+				       k.pid, got);
 			ok = false;
 		}
 	}
@@ -1221,7 +1244,8 @@ out:
 	if (skip)
 		ksft_test_result_skip("reader in another pid namespace (no CLONE_NEWPID)\n");
 	else
-		ksft_test_result(ok, "reader in another pid namespace: an inherited, partly read fd rewound there lists its task by the namespace's id\n");
+		ksft_test_result(ok,
+				 "reader in another pid namespace: an inherited, partly read fd rewound there lists its task by the namespace's id\n");
 }
 
 /* ================= main ================= */
@@ -1232,8 +1256,10 @@ static void cleanup_all(void)
 
 	if (getpid() != main_pid)
 		return;
-	if (ch)
-		ch->stop = ch->stop_reader = 1;
+	if (ch) {
+		WRITE_ONCE(ch->stop_reader, 1);
+		WRITE_ONCE(ch->stop, 1);
+	}
 	for (i = 0; i < MAX_PROCS; i++)
 		if (procs[i] > 0)
 			proc_reap(procs[i], true);

@@ -183,8 +183,8 @@ static bool tasks_match(const char *what, const char *content, int *exp,
 	}
 	for (i = 0; i < nexp && i < ngot; i++) {
 		if (got[i] != exp[i]) {
-			ksft_print_msg("%s: first difference at sorted index %d: expected %d, got %d\n",
-				       what, i, exp[i], got[i]);
+			ct_info("%s: first difference at sorted index %d: expected %d, got %d\n",
+				what, i, exp[i], got[i]);
 			ok = false;
 			break;
 		}
@@ -436,7 +436,8 @@ static void test_many_tasks(void)
 
 	name_of(name, sizeof(name), "many");
 	/* Root is exempt from RLIMIT_NPROC, but raise it anyway. */
-	rl.rlim_cur = rl.rlim_max = RLIM_INFINITY;
+	rl.rlim_cur = RLIM_INFINITY;
+	rl.rlim_max = RLIM_INFINITY;
 	setrlimit(RLIMIT_NPROC, &rl);
 	f = fopen("/proc/sys/kernel/threads-max", "r+");
 	if (f) {
@@ -493,9 +494,9 @@ static void test_many_tasks(void)
 		goto out;
 	}
 	n = read_fd_chunks(fd, small, sizeof(small), 7, &calls);
-	if (n < 0)
+	if (n < 0) {
 		ksft_print_msg("7-byte reads: %s\n", strerror(-n));
-	else if ((size_t)n != explen || memcmp(small, expect, explen)) {
+	} else if ((size_t)n != explen || memcmp(small, expect, explen)) {
 		ksft_print_msg("7-byte reads: expected %zu bytes, got %zd in %ld calls\n",
 			       explen, n, calls);
 		tasks_match("7-byte reads", small, pids, nkids);
@@ -518,9 +519,9 @@ static void test_many_tasks(void)
 	fd = open(p, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
 		n = read_fd_chunks(fd, large, sizeof(large), 65536, &calls);
-		if (n < 0)
+		if (n < 0) {
 			ksft_print_msg("64 KiB reads: %s\n", strerror(-n));
-		else if ((size_t)n != explen || memcmp(large, expect, explen)) {
+		} else if ((size_t)n != explen || memcmp(large, expect, explen)) {
 			ksft_print_msg("64 KiB reads: expected %zu bytes, got %zd in %ld calls\n",
 				       explen, n, calls);
 			tasks_match("64 KiB reads", large, pids, nkids);
@@ -758,8 +759,8 @@ static void test_pid_namespace(void)
 				}
 				last = nspid_of(got[i], &lv);
 				if (lv != 2 || last < 1 || last > 3) {
-					ksft_print_msg("init-namespace read lists %d (NSpid last %d, %d levels)\n",
-						       got[i], last, lv);
+					ct_info("init-namespace read lists %d (NSpid last %d, %d levels)\n",
+						got[i], last, lv);
 					ok_outer = false;
 					continue;
 				}
@@ -802,8 +803,10 @@ out:
 	}
 	ct_destroy(name);
 	if (skip) {
-		ksft_test_result_skip("read: child pid namespace sees its own pids (no CLONE_NEWPID)\n");
-		ksft_test_result_skip("read: init namespace sees the global pids (no CLONE_NEWPID)\n");
+		ksft_test_result_report(KSFT_SKIP,
+					"read: child pid namespace sees its own pids (no CLONE_NEWPID)\n");
+		ksft_test_result_report(KSFT_SKIP,
+					"read: init namespace sees the global pids (no CLONE_NEWPID)\n");
 		return;
 	}
 	ksft_test_result(ok_inner,
@@ -882,7 +885,7 @@ static void test_accepted_forms_and_length(void)
 	struct kid k = { .pid = -1, .ctl = -1 };
 	char name[64], tasks[PATH_MAX], buf[128];
 	static const char *const forms[] = {
-		" %d\n", "\t%d  \n", "%d", "+%d", "  %d\n\n",
+		" %d\n", "\t%d\x20\x20\n", "%d", "+%d", "  %d\n\n",
 	};
 	bool ok_forms = false, ok_64 = false, ok_65 = false;
 	size_t i;
@@ -987,9 +990,9 @@ static void test_write_zero(void)
 		rc = run_child(zero_child, tasks, &rep, sizeof(rep));
 		ok = rc == 0 && rep.ret == 2 && !strcmp(rep.path, exp);
 		if (!ok)
-			ksft_print_msg("\"0\": write returned %zd (%s), /proc/self/container '%s', expected 2 and '%s'\n",
-				       rep.ret, rep.ret < 0 ? strerror(-rep.ret) : "ok",
-				       rep.path, exp);
+			ct_info("\"0\": write returned %zd (%s), /proc/self/container '%s', expected 2 and '%s'\n",
+				rep.ret, rep.ret < 0 ? strerror(-rep.ret) : "ok",
+				rep.path, exp);
 	}
 	ct_destroy(name);
 	ksft_test_result(ok, "write: \"0\" moves the writing task itself\n");
@@ -1026,8 +1029,8 @@ static void test_write_targets(void)
 			r = write_path(tasks, buf, l);
 			ok_nopid = r == -ESRCH;
 			if (!ok_nopid)
-				ksft_print_msg("write of reaped pid %d: expected ESRCH, got %zd (%s)\n",
-					       gone, r, r < 0 ? strerror(-r) : "success");
+				ct_info("write of reaped pid %d: expected ESRCH, got %zd (%s)\n",
+					gone, r, r < 0 ? strerror(-r) : "success");
 		}
 	}
 
@@ -1045,8 +1048,8 @@ static void test_write_targets(void)
 			r = write_path(tasks, buf, l);
 			ok_zombie = r == -ESRCH;
 			if (!ok_zombie)
-				ksft_print_msg("write of zombie pid %d: expected ESRCH, got %zd (%s)\n",
-					       z, r, r < 0 ? strerror(-r) : "success");
+				ct_info("write of zombie pid %d: expected ESRCH, got %zd (%s)\n",
+					z, r, r < 0 ? strerror(-r) : "success");
 		}
 		waitpid(z, NULL, 0);
 		z = -1;
@@ -1123,7 +1126,8 @@ out:
 		kid_stop(&k);
 	ct_destroy(sub);
 	ct_destroy(name);
-	ksft_test_result(ok, "write: returns the byte count; tasks and /proc/<pid>/container show the move at once\n");
+	ksft_test_result(ok,
+			 "write: returns the byte count; tasks and /proc/<pid>/container show the move at once\n");
 }
 
 /* Files of a removed container answer ENODEV. */
@@ -1292,9 +1296,9 @@ static void test_opener_credentials(void)
 	close(fd);
 	ok_a = rc == 0 && rep.ret > 0 && proc_ct_is(u1002.pid, u1002.pid, name);
 	if (!ok_a)
-		ksft_print_msg("root-opened fd, euid 1001 writer, uid 1002 target: rc %d stage %s write %zd (%s), expected success\n",
-			       rc, stage_str(&rep), rep.ret,
-			       rep.ret < 0 ? strerror(-rep.ret) : "success");
+		ct_info("root-opened fd, euid 1001 writer, uid 1002 target: rc %d stage %s write %zd (%s), expected success\n",
+			rc, stage_str(&rep), rep.ret,
+			rep.ret < 0 ? strerror(-rep.ret) : "success");
 	ct_attach("", u1002.pid);
 
 	/* Make the file writable to user 1001. */
@@ -1310,9 +1314,9 @@ static void test_opener_credentials(void)
 	ok_b = rc == 0 && rep.ret == -EACCES &&
 	       proc_ct_is(u1002.pid, u1002.pid, NULL);
 	if (!ok_b)
-		ksft_print_msg("fd opened with euid 1001, written with euid 0, uid 1002 target: rc %d stage %s (open %s) write %zd (%s), expected EACCES\n",
-			       rc, stage_str(&rep), strerror(rep.open_err), rep.ret,
-			       rep.ret < 0 ? strerror(-rep.ret) : "success");
+		ct_info("fd opened with euid 1001, written with euid 0, uid 1002 target: rc %d stage %s (open %s) write %zd (%s), expected EACCES\n",
+			rc, stage_str(&rep), strerror(rep.open_err), rep.ret,
+			rep.ret < 0 ? strerror(-rep.ret) : "success");
 	ct_attach("", u1002.pid);
 
 	/* (c) uid 1001 moves itself (mode permits). */
@@ -1321,9 +1325,9 @@ static void test_opener_credentials(void)
 	rc = run_child(cred_child, &a, &rep, sizeof(rep));
 	ok_c = rc == 0 && rep.ret > 0 && !strcmp(rep.path, exp);
 	if (!ok_c)
-		ksft_print_msg("uid 1001 moving itself: rc %d stage %s (open %s) write %zd (%s) path '%s', expected success and '%s'\n",
-			       rc, stage_str(&rep), strerror(rep.open_err), rep.ret,
-			       rep.ret < 0 ? strerror(-rep.ret) : "success", rep.path, exp);
+		ct_info("uid 1001 moving itself: rc %d stage %s (open %s) write %zd (%s) path '%s', expected success and '%s'\n",
+			rc, stage_str(&rep), strerror(rep.open_err), rep.ret,
+			rep.ret < 0 ? strerror(-rep.ret) : "success", rep.path, exp);
 
 	/* (d) uid 1001 moves another uid 1001 task. */
 	a.target = u1001.pid;
@@ -1341,9 +1345,9 @@ static void test_opener_credentials(void)
 	ok_e = rc == 0 && rep.ret == -EACCES &&
 	       proc_ct_is(u1002.pid, u1002.pid, NULL);
 	if (!ok_e)
-		ksft_print_msg("uid 1001 moving uid 1002 task: rc %d stage %s write %zd (%s), expected EACCES\n",
-			       rc, stage_str(&rep), rep.ret,
-			       rep.ret < 0 ? strerror(-rep.ret) : "success");
+		ct_info("uid 1001 moving uid 1002 task: rc %d stage %s write %zd (%s), expected EACCES\n",
+			rc, stage_str(&rep), rep.ret,
+			rep.ret < 0 ? strerror(-rep.ret) : "success");
 	ct_attach("", u1002.pid);
 
 	/* (f) mode 0644 owned by root: uid 1001 cannot open for writing. */
@@ -1355,9 +1359,9 @@ static void test_opener_credentials(void)
 		rc = run_child(cred_child, &a, &rep, sizeof(rep));
 		ok_f = rc == 0 && rep.stage == 2 && rep.open_err == EACCES;
 		if (!ok_f)
-			ksft_print_msg("uid 1001 opening a 0644 root-owned tasks for writing: rc %d stage %s open error %s, expected EACCES at open\n",
-				       rc, stage_str(&rep),
-				       rep.stage == 2 ? strerror(rep.open_err) : "none");
+			ct_info("uid 1001 opening a 0644 root-owned tasks for writing: rc %d stage %s open error %s, expected EACCES at open\n",
+				rc, stage_str(&rep),
+				rep.stage == 2 ? strerror(rep.open_err) : "none");
 	}
 out:
 	if (u1002.pid > 0)
@@ -1366,11 +1370,13 @@ out:
 		kid_stop(&u1001);
 	ct_destroy(name);
 	ksft_test_result(ok_a, "creds: root-opened fd, euid 1001 writer moves a uid 1002 task\n");
-	ksft_test_result(ok_b, "creds: fd opened with euid 1001, written with euid 0, uid 1002 target -> EACCES\n");
+	ksft_test_result(ok_b,
+			 "creds: fd opened with euid 1001, written with euid 0, uid 1002 target -> EACCES\n");
 	ksft_test_result(ok_c, "creds: uid 1001 moves itself when the mode permits\n");
 	ksft_test_result(ok_d, "creds: uid 1001 moves another uid 1001 task\n");
 	ksft_test_result(ok_e, "creds: uid 1001 moving a uid 1002 task -> EACCES\n");
-	ksft_test_result(ok_f, "creds: uid 1001 opening a 0644 root-owned tasks for writing -> EACCES\n");
+	ksft_test_result(ok_f,
+			 "creds: uid 1001 opening a 0644 root-owned tasks for writing -> EACCES\n");
 }
 
 /* ================= main ================= */
