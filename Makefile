@@ -7,6 +7,10 @@
 #   make check-defconfig  the same tests on x86_64_defconfig + containers
 #   make bench        what containers cost, against no grouping and cgroups
 #                     (BENCHMARKS.md; about 22 minutes)
+#   make series       the posting series, cover letter included, in build/series/
+#   make series-check checkpatch, git am and quilt on a fresh base tree, and
+#                     builds of the result (make check does all but the builds)
+#   make bisect-check build every prefix of the series, containers on and off
 #
 # VARIANT=on|off|real|debug|cgroups|arm64|defconfig picks the kernel for
 # run/menuconfig (default on);
@@ -17,12 +21,12 @@ SCRIPT ?=
 BUILD := build
 
 .PHONY: all deps fetch tree build kernel initramfs run check check-debug check-defconfig bench menuconfig \
-	export-series checkpatch clean distclean help
+	export-series checkpatch clippy series series-check bisect-check clean distclean help
 
 all: build
 
 help:
-	@sed -n '2,14s/^# \{0,1\}//p' Makefile
+	@sed -n '2,18s/^# \{0,1\}//p' Makefile
 
 deps:
 	@ci/install-deps.sh
@@ -65,6 +69,18 @@ export-series:
 
 checkpatch: tree
 	@ci/checkpatch.sh
+
+clippy: tree
+	@ci/clippy.sh
+
+series: tree
+	@ci/make-series.sh
+
+series-check: tree
+	@ci/series-check.sh --build on off
+
+bisect-check: tree
+	@ci/bisect-check.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -9,6 +9,9 @@
 #
 # PC_CHECK_VARIANTS (default "real arm64 off") picks the boots, for
 # example PC_CHECK_VARIANTS="on off" for the tiny x86_64 kernels alone.
+# Whenever "real" is among them, the posting series is checked as well
+# (ci/series-check.sh: checkpatch, git am and quilt give the tree that was
+# built); PC_CHECK_SERIES=0 leaves that out, =1 forces it.
 source "$(dirname "$0")/lib.sh"
 
 results=$BUILD_ROOT/results
@@ -40,5 +43,19 @@ for v in "${variants[@]}"; do
 	labels+=("$v=$results/$v")
 done
 
+host=()
+series=${PC_CHECK_SERIES:-}
+if [ -z "$series" ]; then
+	series=0
+	for v in "${variants[@]}"; do [ "$v" = real ] && series=1; done
+fi
+if [ "$series" = 1 ]; then
+	log "checking the posting series (build/series/)"
+	mkdir -p "$results"
+	"$TOP/ci/series-check.sh" >"$results/series-check.tap" 2>&1 || true
+	tail -n 1 "$results/series-check.tap" >&2
+	host=(--host "series=$results/series-check.tap")
+fi
+
 log "console logs: $results/<variant>/console.log, kernel logs: kernel.log"
-python3 "$TOP/ci/ktap-summary.py" "${labels[@]}"
+python3 "$TOP/ci/ktap-summary.py" "${labels[@]}" ${host[@]+"${host[@]}"}

@@ -8,6 +8,8 @@ PACKAGES=(
 	build-essential flex bison bc libelf-dev libssl-dev cpio busybox-static
 	qemu-system-x86 make rsync ccache xz-utils zstd pahole kmod git quilt
 	python3 perl
+	# make htmldocs, for the admin guide and the header's kernel-doc
+	python3-sphinx python3-sphinx-rtd-theme python3-yaml
 	"clang-$LLVM_VERSION" "lld-$LLVM_VERSION" "llvm-$LLVM_VERSION"
 	"libclang-$LLVM_VERSION-dev"
 	# arm64: the cross compiler with its static C library, and the

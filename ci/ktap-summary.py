@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """Summarise one or more guest test boots.
 
-    ktap-summary.py NAME=DIR [NAME=DIR ...]
+    ktap-summary.py NAME=DIR [NAME=DIR ...] [--host NAME=FILE ...]
 
 Each DIR holds console.log (user space's serial console, with the
 kselftest KTAP output between the pc-tests-begin/end markers),
@@ -11,6 +11,10 @@ kernel.log (the guest's whole kernel log, read for KUnit results). All
 are scanned for kernel splats; any splat, and any "pc-error:" line of the
 guest's /init, is a failure. Prints a table per suite and, as the last
 line, "N passed, N failed, N skipped". Exits 1 if anything failed.
+
+--host NAME=FILE adds a check that ran on the host (make series-check):
+FILE is its TAP output, one suite, which must end with its own
+"N passed, N failed" line and may not fail.
 """
 
 import re
@@ -149,8 +153,35 @@ def parse_kunit(boot, klines):
     return list(suites.values()), errors
 
 
+def parse_host_tap(name, text):
+    """A host-side check's TAP: top-level results make one suite."""
+    suite, errors = Suite(f"host {name}"), []
+    for line in text.splitlines():
+        m = RESULT.match(line)
+        if m:
+            suite.add(m.group(1), m.group(4))
+            if m.group(1) == "not ok":
+                suite.notes.append(line)
+    if not re.search(r"^\d+ passed, \d+ failed", text, re.M):
+        errors.append(f"host {name}: the check did not finish")
+    if suite.passed + suite.failed + suite.skipped == 0:
+        errors.append(f"host {name}: no results")
+    return [suite], errors
+
+
 def main(args):
     all_suites, errors, splats = [], [], {}
+    host = []
+    while "--host" in args:
+        i = args.index("--host")
+        host.append(args[i + 1])
+        args = args[:i] + args[i + 2:]
+    for arg in host:
+        name, _, f = arg.partition("=")
+        text = Path(f).read_text(errors="replace") if Path(f).exists() else ""
+        s, e = parse_host_tap(name, text)
+        all_suites += [("host", x) for x in s]
+        errors += e
     for arg in args:
         boot, _, d = arg.partition("=")
         d = Path(d)

@@ -96,6 +96,27 @@ class Summary(unittest.TestCase):
         kernel = KERNEL_OK.replace("] 1..1\n", "] 1..2\n", 1)
         self.assertEqual(summarise(CONSOLE_OK, kernel)[0], 1)
 
+    def host_check(self, tap):
+        with tempfile.TemporaryDirectory() as d:
+            Path(d, "console.log").write_text(CONSOLE_OK)
+            Path(d, "kernel.log").write_text(KERNEL_OK)
+            Path(d, "host.tap").write_text(tap)
+            out = io.StringIO()
+            with redirect_stdout(out):
+                rc = ks.main([f"t={d}", "--host", f"series={d}/host.tap"])
+            return rc, out.getvalue().strip().splitlines()[-1]
+
+    def test_host_check_counts(self):
+        tap = "TAP version 13\nok 1 a\nok 2 b\n2 passed, 0 failed, 0 skipped\n"
+        self.assertEqual(self.host_check(tap), (0, "4 passed, 0 failed, 3 skipped"))
+
+    def test_failed_host_check_fails(self):
+        tap = "ok 1 a\nnot ok 2 b\n1 passed, 1 failed, 0 skipped\n"
+        self.assertEqual(self.host_check(tap)[0], 1)
+
+    def test_unfinished_host_check_fails(self):
+        self.assertEqual(self.host_check("ok 1 a\n")[0], 1)
+
 
 if __name__ == "__main__":
     unittest.main()
