@@ -96,7 +96,11 @@ make_base_repo() {
 		git -C "$KSRC" init -q -b base >/dev/null
 		# -f: the Debian tree's .gitignore ignores every top-level entry.
 		git -C "$KSRC" add -A -f
-		git -C "$KSRC" -c user.name=process-containers \
+		# A fixed author, committer and date: every machine that
+		# unpacks the same package records the same commit, so the
+		# base-commit of make series names one tree for everybody.
+		GIT_AUTHOR_DATE="2026-01-01T00:00:00Z" GIT_COMMITTER_DATE="2026-01-01T00:00:00Z" \
+			git -C "$KSRC" -c user.name=process-containers \
 			-c user.email=containers@localhost commit -q \
 			-m "Linux $KERNEL_VERSION ($KERNEL_DEB_NAME $KERNEL_DEB_VERSION)"
 	elif [ -n "$(git -C "$KSRC" status --porcelain --untracked-files=no)" ]; then
