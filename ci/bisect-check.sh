@@ -20,18 +20,10 @@ WORK=$BUILD_ROOT/bisect-check
 BASE_TAG=containers-base
 
 "$TOP/ci/make-series.sh" "$SERIES"
-mapfile -t patches < <(sed -e 's/#.*//' "$SERIES/series" | grep -v '^[[:space:]]*$')
-if [ -d "$WORK/linux" ]; then
-	git -C "$KSRC" worktree remove --force "$WORK/linux" 2>/dev/null || rm -rf "$WORK/linux"
-fi
-git -C "$KSRC" worktree prune
-mkdir -p "$WORK"
-git -C "$KSRC" worktree add -q --detach "$WORK/linux" "$BASE_TAG"
+fresh_base_worktree "$WORK" "$SERIES"
 W=$WORK/linux
-am_patches=()
-for p in "${patches[@]}"; do am_patches+=("$SERIES/$p"); done
 git -C "$W" -c "user.name=Process Containers Team" \
-	-c "user.email=containers@lists.example.org" am -q "${am_patches[@]}" ||
+	-c "user.email=containers@lists.example.org" am -q "${SERIES_PATCHES[@]}" ||
 	die "the series does not apply with git am (see ci/series-check.sh)"
 mapfile -t commits < <(git -C "$W" rev-list --reverse "$BASE_TAG..HEAD")
 

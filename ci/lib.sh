@@ -151,3 +151,18 @@ prepare_test_run() {
 	out=$(python3 "$TOP/ci/test_ktap_summary.py" 2>&1) || { echo "$out"; fail_early; }
 	prepare_kernels "$@" || fail_early
 }
+
+# The posting series of make series, for the checks that apply it: a fresh
+# worktree of the untouched base in $1/linux (replacing an old one), and
+# the series' patch files, in order, in the array SERIES_PATCHES.
+fresh_base_worktree() {
+	local work=$1 series=$2 p
+	if [ -d "$work/linux" ]; then
+		git -C "$KSRC" worktree remove --force "$work/linux" 2>/dev/null || rm -rf "$work/linux"
+	fi
+	git -C "$KSRC" worktree prune
+	mkdir -p "$work"
+	git -C "$KSRC" worktree add -q --detach "$work/linux" containers-base
+	SERIES_PATCHES=()
+	for p in $(sed -e 's/#.*//' "$series/series"); do SERIES_PATCHES+=("$series/$p"); done
+}

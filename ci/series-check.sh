@@ -77,16 +77,9 @@ expected_tree() {
 want=$(expected_tree)
 
 # 3. A fresh worktree of the base: git am, then quilt.
-if [ -d "$WORK/linux" ]; then
-	git -C "$KSRC" worktree remove --force "$WORK/linux" 2>/dev/null || rm -rf "$WORK/linux"
-fi
-git -C "$KSRC" worktree prune
-mkdir -p "$WORK"
-git -C "$KSRC" worktree add -q --detach "$WORK/linux" "$BASE_TAG"
+fresh_base_worktree "$WORK" "$SERIES"
 W=$WORK/linux
-am_patches=()
-for p in "${patches[@]}"; do am_patches+=("$SERIES/$p"); done
-if git -C "$W" "${GIT_ID[@]}" am -q "${am_patches[@]}" >"$WORK/am.log" 2>&1; then
+if git -C "$W" "${GIT_ID[@]}" am -q "${SERIES_PATCHES[@]}" >"$WORK/am.log" 2>&1; then
 	got=$(git -C "$W" rev-parse 'HEAD^{tree}')
 	if [ "$got" = "$want" ]; then
 		ok "git am of ${#patches[@]} patches gives the tree of make tree"
