@@ -12,7 +12,8 @@
 //! Lifetime: a container is an [`Arc`]. Its parent's `children` hold one
 //! reference while it is in the tree, every task in it holds one (through
 //! `task_struct::container`), and so do its children (through `parent`)
-//! and a queued release work item. The root is never freed. Freeing a
+//! and a queued release work item. The root is never freed, and its tasks
+//! hold no reference: their pointer is NULL (see [`crate::membership`]). Freeing a
 //! container may free its ancestors too; that happens in a loop, not by
 //! recursion, so the depth of the tree does not matter.
 
@@ -135,7 +136,8 @@ pub(crate) struct Limits {
     descendants: u32,
 }
 
-/// Tasks accounting of a container, under its own spinlock.
+/// Tasks accounting of a container, under its own spinlock. Unused in
+/// the root, which counts and lists no task.
 pub(crate) struct Members {
     /// Tasks whose `container` points here: linked ones plus children
     /// between `container_fork()` and `container_post_fork()`.
@@ -484,7 +486,7 @@ pub(crate) fn remove_file(cf: *const bindings::container_file) -> Result {
             Ok(())
         };
         for container in tree.removing.iter() {
-            collect(&**container)?;
+            collect(container)?;
         }
         for_each_container(root, &tree, collect)?;
         // From here on mkdir adds the file to no new container.

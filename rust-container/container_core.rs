@@ -95,22 +95,16 @@ pub unsafe extern "C" fn container_init_early() -> c_int {
     0
 }
 
-/// Boot hook: creates the root container, puts `init_task` into it and
-/// registers the filesystem. Runs before the first fork.
+/// Boot hook: creates the root container and registers the filesystem.
+/// Runs before the first fork; `init_task`, with its NULL pointer, is
+/// already in the root, as every task forked from it will be.
 ///
 /// # Safety
 ///
 /// Called once, by `start_kernel()`, with only the boot task running.
 #[export]
 pub unsafe extern "C" fn container_init() -> c_int {
-    let result = (|| -> Result {
-        container::init()?;
-        let root = container::root().ok_or(ENODEV)?;
-        // SAFETY: `init_task` is live forever.
-        let init = unsafe { task(&raw mut bindings::init_task) };
-        let tree = container::TREE.lock();
-        membership::attach(init, root.as_arc_borrow(), &tree)
-    })();
+    let result = container::init();
     match result {
         Ok(()) => 0,
         Err(e) => {
@@ -125,39 +119,47 @@ pub unsafe extern "C" fn container_init() -> c_int {
     }
 }
 
+/// The part of `container_fork()` for a parent outside the root.
+///
 /// # Safety
 ///
 /// Called by `copy_process()` in the parent, for a child not yet visible.
 #[export]
-pub unsafe extern "C" fn container_fork(child: *mut bindings::task_struct) {
+pub unsafe extern "C" fn container_core_fork(child: *mut bindings::task_struct) {
     // SAFETY: Both tasks are live during `copy_process()`.
     let (parent, child) = unsafe { (task(Task::current_raw()), task(child)) };
     membership::fork(parent, child);
 }
 
+/// The part of `container_post_fork()` for a child outside the root.
+///
 /// # Safety
 ///
 /// Called by `copy_process()` once the child is visible.
 #[export]
-pub unsafe extern "C" fn container_post_fork(child: *mut bindings::task_struct) {
+pub unsafe extern "C" fn container_core_post_fork(child: *mut bindings::task_struct) {
     // SAFETY: The child is live during `copy_process()`.
     membership::post_fork(unsafe { task(child) });
 }
 
+/// The part of `container_cancel_fork()` for a child outside the root.
+///
 /// # Safety
 ///
 /// Called by `copy_process()` when a fork fails after `container_fork()`.
 #[export]
-pub unsafe extern "C" fn container_cancel_fork(child: *mut bindings::task_struct) {
+pub unsafe extern "C" fn container_core_cancel_fork(child: *mut bindings::task_struct) {
     // SAFETY: The child is live until `copy_process()` frees it.
     membership::cancel_fork(unsafe { task(child) });
 }
 
+/// The part of `container_exit()` for a task outside the root.
+///
 /// # Safety
 ///
 /// Called by `do_exit()` for the exiting, current task.
 #[export]
-pub unsafe extern "C" fn container_exit(exiting: *mut bindings::task_struct) {
+pub unsafe extern "C" fn container_core_exit(exiting: *mut bindings::task_struct) {
     // SAFETY: The exiting task is live.
     membership::exit(unsafe { task(exiting) });
 }

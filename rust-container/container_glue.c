@@ -408,6 +408,25 @@ struct task_struct *container_glue_cursor_next(struct list_head *list,
 	return list_entry(next, struct task_struct, container_node);
 }
 
+/*
+ * The lowest pid number at or above @nr in @ns, or -1 if there is none;
+ * *@in_root tells whether its task is a task of the root container (whose
+ * ->container is NULL) that is not exiting. Called under RCU.
+ */
+int container_glue_next_pid(struct pid_namespace *ns, int nr, bool *in_root)
+{
+	struct task_struct *task;
+	struct pid *pid;
+
+	pid = find_ge_pid(nr, ns);
+	if (!pid)
+		return -1;
+	task = pid_task(pid, PIDTYPE_PID);
+	*in_root = task && !rcu_access_pointer(task->container) &&
+		   !(READ_ONCE(task->flags) & PF_EXITING);
+	return pid_nr_ns(pid, ns);
+}
+
 uid_t container_glue_opener_euid(struct file *file)
 {
 	return __kuid_val(file->f_cred->euid);

@@ -91,6 +91,7 @@ void container_glue_cursor_start(struct list_head *list,
 				 struct list_head *cursor);
 struct task_struct *container_glue_cursor_next(struct list_head *list,
 					       struct list_head *cursor);
+int container_glue_next_pid(struct pid_namespace *ns, int nr, bool *in_root);
 uid_t container_glue_opener_euid(struct file *file);
 void container_glue_task_uids(struct task_struct *task, uid_t *uid,
 			      uid_t *suid);

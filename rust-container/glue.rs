@@ -15,7 +15,7 @@ use kernel::{
     ffi::{c_char, c_void},
     prelude::*,
     seq_file::SeqFile,
-    sync::aref::ARef,
+    sync::{aref::ARef, rcu},
     task::Task,
 };
 
@@ -478,6 +478,25 @@ impl Drop for PidNs {
         // SAFETY: We own this reference (type invariant).
         unsafe { bindings::put_pid_ns(self.0) };
     }
+}
+
+/// A pid number of a walk of the root container's tasks.
+pub(crate) struct PidFound {
+    /// The number, in the namespace of the walk.
+    pub(crate) nr: i32,
+    /// Whether its task is in the root container and not exiting.
+    pub(crate) in_root: bool,
+}
+
+/// The lowest pid number at or above `nr` in `ns`, if any, and whether
+/// its task is a live task of the root container. `_rcu` proves the RCU
+/// read-side section that the pid and task lookups need.
+pub(crate) fn next_pid(ns: &PidNs, nr: i32, _rcu: &rcu::Guard) -> Option<PidFound> {
+    let mut in_root = false;
+    // SAFETY: `ns` is live (type invariant of `PidNs`) and the RCU read
+    // lock is held.
+    let nr = unsafe { bindings::container_glue_next_pid(ns.as_ptr(), nr, &mut in_root) };
+    (nr >= 0).then_some(PidFound { nr, in_root })
 }
 
 /// The id of `task` in the pid namespace `ns`, 0 if it has none there.

@@ -1,16 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Which container each task is in: fork, exit, attach, and the list of
+//! Which container each task is in: fork, exit, attach, and the lists of
 //! a container's tasks.
 //!
 //! A task's `container` pointer changes only under its task lock and is
-//! published with `rcu_assign_pointer()`. The pointer is moved away from
-//! a container before that container's count drops, so a container whose
-//! count is zero (the condition of rmdir) can only still be seen by RCU
-//! readers that started earlier, which the freeing of a removed container
-//! waits for. Fork and exit take the lock of the task's container, which
-//! for the root (where every task starts) is shared by the whole system;
-//! attach never waits for a grace period.
+//! published with `rcu_assign_pointer()`. A task in the root container
+//! has a NULL pointer and is on no list: the root keeps no count, no list
+//! and no reference per task, since it is never released or removed. So
+//! fork and exit of a task in the root write nothing that other CPUs
+//! share; the inline hooks of `<linux/process_container.h>` handle them
+//! without calling into the core, and the root's `tasks` is built from
+//! the pid numbers of the reader's namespace instead (see
+//! [`for_each_root_task_id()`]).
+//!
+//! A task elsewhere holds a reference on its container and is on its
+//! list, under the container's `members` lock. The pointer is moved away
+//! from a container before that container's count drops, so a container
+//! whose count is zero (the condition of rmdir) can only still be seen by
+//! RCU readers that started earlier, which the freeing of a removed
+//! container waits for. Attach never waits for a grace period.
 
 use crate::{
     container::{self, Container},
@@ -18,9 +26,18 @@ use crate::{
 };
 use kernel::{
     prelude::*,
-    sync::{Arc, ArcBorrow, GlobalGuard},
+    sync::{rcu, Arc, ArcBorrow, GlobalGuard},
     task::Task,
 };
+
+/// The value of `task_struct::container` for a task in `container`.
+fn pointer_for(container: &Container) -> *const Container {
+    if container.is_root() {
+        core::ptr::null()
+    } else {
+        container
+    }
+}
 
 /// Drops a task's reference on `container`, first queueing the release
 /// of the container if the task was its last one.
@@ -45,23 +62,22 @@ fn leave(task: &LockedTask<'_>, container: &Container) -> bool {
     members.count == 0
 }
 
-/// `container_fork()`: `child` starts in the container of `parent`.
+/// `container_core_fork()`: `child` starts in the container of `parent`,
+/// which is not the root (the inline `container_fork()` leaves a child of
+/// the root alone, with a NULL pointer already).
 ///
 /// One reference increment under the parent's task lock, which orders it
 /// against an attach of the parent: the child gets the old or the new
 /// container, and the parent, counted in it, keeps it from removal.
 pub(crate) fn fork(parent: &Task, child: &Task) {
     let container = parent.with_task_lock(|parent| {
-        let mut current = parent.container();
+        let current = parent.container();
         if current.is_null() {
-            // Only tasks forked before `container_init()`: none today.
-            current = container::root().map_or(core::ptr::null(), Arc::as_ptr);
-        }
-        if current.is_null() {
+            // Moved to the root since the inline hook looked.
             return current;
         }
-        // SAFETY: The parent holds a reference on its container (or it is
-        // the immortal root), and its task lock keeps that pointer stable.
+        // SAFETY: The parent holds a reference on its container, and its
+        // task lock keeps that pointer stable.
         let container: Arc<Container> = unsafe { ArcBorrow::from_raw(current) }.into();
         container.members.lock().count += 1;
         Arc::into_raw(container)
@@ -70,7 +86,7 @@ pub(crate) fn fork(parent: &Task, child: &Task) {
     unsafe { glue::init_child(child, container) };
 }
 
-/// `container_post_fork()`: links the now visible child into its
+/// `container_core_post_fork()`: links the now visible child into its
 /// container's list, unless an attach already did.
 pub(crate) fn post_fork(child: &Task) {
     child.with_task_lock(|task| {
@@ -87,7 +103,7 @@ pub(crate) fn post_fork(child: &Task) {
     });
 }
 
-/// `container_cancel_fork()`: the child of a failed fork gives its
+/// `container_core_cancel_fork()`: the child of a failed fork gives its
 /// reference back; it was never visible.
 pub(crate) fn cancel_fork(child: &Task) {
     // SAFETY: The child of a failed fork was never visible.
@@ -107,9 +123,9 @@ pub(crate) fn cancel_fork(child: &Task) {
     put(container, was_last);
 }
 
-/// `container_exit()`: an exiting task leaves its container before it
-/// can be reaped. Its pointer is NULL afterwards, which readers show as
-/// the root.
+/// `container_core_exit()`: an exiting task leaves its container before
+/// it can be reaped. Its pointer is NULL afterwards, which readers show
+/// as the root; the root's `tasks` leaves exiting tasks out.
 pub(crate) fn exit(task: &Task) {
     let (container, was_last) = task.with_task_lock(|task| {
         let container = task.container();
@@ -129,6 +145,10 @@ pub(crate) fn exit(task: &Task) {
 
 /// Moves `task` into `target`. The caller holds the tree lock and has
 /// checked that `target` is not removed.
+///
+/// The check of `PF_EXITING` under the task lock is what lets the inline
+/// `container_exit()` skip the core for a task it saw in the root: once
+/// the flag is set, no attach gives the task a container again.
 pub(crate) fn attach(
     task: &Task,
     target: ArcBorrow<'_, Container>,
@@ -139,11 +159,16 @@ pub(crate) fn attach(
             return Err(ESRCH);
         }
         let old = task.container();
-        if core::ptr::eq(old, &*target) {
+        let new = pointer_for(&target);
+        if core::ptr::eq(old, new) {
             return Ok((None, false));
         }
-        let new: Arc<Container> = target.into();
-        task.set_container(Arc::into_raw(new));
+        if new.is_null() {
+            task.set_container(new);
+        } else {
+            let new: Arc<Container> = target.into();
+            task.set_container(Arc::into_raw(new));
+        }
         let mut result = (None, false);
         if !old.is_null() {
             // SAFETY: The task owned this reference.
@@ -151,9 +176,11 @@ pub(crate) fn attach(
             let was_last = leave(task, &old);
             result = (Some(old), was_last);
         }
-        let mut members = target.members.lock();
-        task.link(&target, &members);
-        members.count += 1;
+        if !new.is_null() {
+            let mut members = target.members.lock();
+            task.link(&target, &members);
+            members.count += 1;
+        }
         Ok(result)
     })?;
     if let Some(old) = old {
@@ -162,13 +189,15 @@ pub(crate) fn attach(
     Ok(())
 }
 
-/// Tasks looked at per hold of a container's list lock by a walk.
+/// Tasks (or pid numbers) looked at per hold of a lock, or per RCU
+/// read-side section, by a walk.
 const WALK_BATCH: usize = 32;
 
-/// Calls `f` for every task on the list of `container`, under the list
-/// lock, which is dropped and taken again every [`WALK_BATCH`] tasks: no
-/// walk holds off fork, exit or attach for longer than that, however
-/// many tasks the container has. Walkers of one container take turns.
+/// Calls `f` for every task on the list of `container`, which is not the
+/// root, under the list lock, which is dropped and taken again every
+/// [`WALK_BATCH`] tasks: no walk holds off fork, exit or attach for longer
+/// than that, however many tasks the container has. Walkers of one
+/// container take turns.
 ///
 /// A task that stays in the container during the whole walk is seen
 /// once; one that joins or leaves meanwhile may be seen or not, and one
@@ -187,5 +216,89 @@ pub(crate) fn for_each_task(container: &Container, mut f: impl FnMut(&Task)) {
         drop(members);
         glue::cond_resched();
         members = container.members.lock();
+    }
+}
+
+/// Calls `f` with the id in `ns`, in ascending order from `start`, of
+/// every task of the root container that is not exiting, until `f`
+/// returns `false`.
+///
+/// The root has no list: this looks at every pid number of `ns` from
+/// `start` on, under RCU only, [`WALK_BATCH`] numbers per read-side
+/// section. It takes no lock, so it holds off no fork, exit or attach,
+/// whatever the number of tasks; its own cost grows with the number of
+/// tasks in `ns`, in the root or not. Its place is a pid number, so a
+/// task that stays in the root during the whole walk is seen once, and
+/// one that joins or leaves meanwhile may be seen or not.
+pub(crate) fn for_each_root_task_id(ns: &glue::PidNs, start: i32, mut f: impl FnMut(i32) -> bool) {
+    let mut nr = start.max(1);
+    loop {
+        let rcu = rcu::read_lock();
+        for _ in 0..WALK_BATCH {
+            let Some(found) = glue::next_pid(ns, nr, &rcu) else {
+                return;
+            };
+            if found.in_root && !f(found.nr) {
+                return;
+            }
+            match found.nr.checked_add(1) {
+                Some(next) => nr = next,
+                None => return,
+            }
+        }
+        drop(rcu);
+        glue::cond_resched();
+    }
+}
+
+#[kunit_tests(container_root_walk)]
+mod tests {
+    use super::*;
+
+    /// The id of the current thread in its own pid namespace.
+    fn current_id() -> i32 {
+        glue::pid_in_ns(&**kernel::current!(), glue::current_pid_ns())
+    }
+
+    #[test]
+    fn the_root_walk_is_ascending_and_finds_the_current_thread() {
+        // KUnit runs its cases in kernel threads, which are in the root.
+        let ns = glue::PidNs::current();
+        let me = current_id();
+        let (mut last, mut seen, mut found) = (0, 0, false);
+        for_each_root_task_id(&ns, 1, |id| {
+            assert!(id > last);
+            last = id;
+            seen += 1;
+            found |= id == me;
+            true
+        });
+        assert!(found);
+        // More than one walk batch: the walk resumes after each section.
+        assert!(seen > 1);
+    }
+
+    #[test]
+    fn the_root_walk_starts_at_its_start_and_stops_when_told() {
+        let ns = glue::PidNs::current();
+        let me = current_id();
+        let mut first = None;
+        for_each_root_task_id(&ns, me, |id| {
+            first.get_or_insert(id);
+            true
+        });
+        assert_eq!(first, Some(me));
+        let mut calls = 0;
+        for_each_root_task_id(&ns, 1, |_| {
+            calls += 1;
+            calls < 2
+        });
+        assert_eq!(calls, 2);
+        let mut after = 0;
+        for_each_root_task_id(&ns, i32::MAX, |_| {
+            after += 1;
+            true
+        });
+        assert_eq!(after, 0);
     }
 }

@@ -5,7 +5,9 @@
 //!
 //! A read never copies a whole container: one walk of its tasks collects
 //! the smallest page of ids at or above the file position,
-//! which is the next id to show. The open file keeps that one batch
+//! which is the next id to show. The root's walk goes through pid
+//! numbers in ascending order from that position, so it ends as soon as
+//! the page is full. The open file keeps that one batch
 //! between `read()` calls, so its memory does not grow with the
 //! container, and a read of `n` tasks costs one walk per batch.
 
@@ -99,6 +101,11 @@ impl IdBatch {
         self.ids.get(index)
     }
 
+    /// Whether the batch holds as many ids as it can.
+    pub(crate) fn is_full(&self) -> bool {
+        self.ids.len() >= self.capacity
+    }
+
     /// Whether ids may follow the last one of the batch.
     pub(crate) fn is_complete(&self) -> bool {
         self.complete
@@ -189,17 +196,30 @@ impl TasksReader {
     }
 
     fn collect(&mut self, container: &Container, pos: i64) {
-        let ns = self.ns.as_ptr();
         let batch = &mut self.batch;
         batch.restart(pos);
-        membership::for_each_task(container, |task| {
-            if !task.is_exiting() {
-                let id = glue::pid_in_ns(task, ns);
-                if id > 0 {
-                    batch.offer(id);
+        if container.is_root() {
+            // The root has no list; its walk comes in ascending order and
+            // stops at the first id that does not fit.
+            let Ok(start) = i32::try_from(pos) else {
+                return;
+            };
+            membership::for_each_root_task_id(&self.ns, start, |id| {
+                let room = !batch.is_full();
+                batch.offer(id);
+                room
+            });
+        } else {
+            let ns = self.ns.as_ptr();
+            membership::for_each_task(container, |task| {
+                if !task.is_exiting() {
+                    let id = glue::pid_in_ns(task, ns);
+                    if id > 0 {
+                        batch.offer(id);
+                    }
                 }
-            }
-        });
+            });
+        }
         batch.finish();
     }
 }

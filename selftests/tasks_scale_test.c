@@ -11,10 +11,10 @@
  *    between the root and a container and one creates and exits threads:
  *    every read parses, is strictly ascending and lists all N threads;
  * 3. the same for that container, which holds a few tasks of its own;
- * 4-5. (CONFIG_LOCK_STAT only) while whole reads of the root's tasks race
- *    with fork+exit on another CPU, the container_members lock is never
- *    held 25 ms, and it is taken at least N/64 times per complete read:
- *    the walk gives it up in batches instead of holding it throughout;
+ * 4-5. (CONFIG_LOCK_STAT only) fork+exit in the root takes no
+ *    container_members lock at all, and in a container at most three
+ *    times; whole reads of the root's tasks, racing fork+exit on another
+ *    CPU, take none either: the root keeps no list;
  * 6-7. 4000 open tasks files of the root, one byte read from each, cost
  *    less than two pages and 4 KiB each (a page of ids, the seq_file page
  *    and the file structures: 12 KiB with 4 KiB pages; 12 KiB more on the
@@ -36,6 +36,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,14 +60,10 @@
 #define RESERVE_KB	(160 * 1024)	/* MemAvailable kept for the rest of the test */
 #define FEW		5		/* stable tasks of the churned container */
 /*
- * Longest hold allowed while reads race fork+exit. Only the debug kernel
- * has lock statistics, and there (KASAN, lockdep, TCG) a hold of one
- * batch of 32 tasks measures up to about 8 ms and fork's own up to
- * 0.2 ms; a walk of the whole list under the lock holds it for seconds
- * at 20,000 tasks. The acquisitions per read (the second result) show
- * the batching itself, whatever the host's speed.
+ * container_members acquisitions per fork+exit of a task in a container:
+ * its fork, its linking once visible and its exit.
  */
-#define HOLD_MAX_US	25000.0
+#define ACQ_PER_FORK_MAX	3.0
 #define NFDS		4000
 /*
  * Each first read costs the kernel a walk of the N tasks: past this
@@ -806,33 +803,89 @@ static int reader(void *unused)
 	return 0;
 }
 
+/* Fork and reap in the container of ch->xtasks, after moving there. */
+static int forker_inside(void *unused)
+{
+	(void)unused;
+	if (write_path(ch->xtasks, "0\n", 2) != 2) {
+		churn_fail("move the forker into the container", errno);
+		return 1;
+	}
+	return forker(NULL);
+}
+
+/*
+ * container_members acquisitions per fork+exit of a forker running FN
+ * for a second, measured after it has started; -1 on failure.
+ */
+static double acq_per_fork(int (*fn)(void *), int cpu, long *forks)
+{
+	struct lstat ls;
+	long f0, f1, deadline;
+	pid_t frk;
+	double r = -1;
+
+	memset(ch, 0, offsetof(struct churn, xtasks));
+	frk = start_proc(fn, NULL, cpu);
+	for (deadline = now_ms() + 10000; frk > 0 && !READ_ONCE(ch->forks) &&
+	     !READ_ONCE(ch->err) && now_ms() < deadline;)
+		usleep(10000);
+	if (frk > 0 && READ_ONCE(ch->forks) && !clear_lock_stat()) {
+		f0 = READ_ONCE(ch->forks);
+		usleep(1000000);
+		if (!read_lock_stat(&ls)) {
+			f1 = READ_ONCE(ch->forks);
+			*forks = f1 - f0;
+			r = f1 > f0 ? ls.acq / (f1 - f0) : -1;
+		}
+	}
+	WRITE_ONCE(ch->stop, 1);
+	proc_reap(frk, false);
+	return READ_ONCE(ch->err) ? -1 : r;
+}
+
 /* The names of the two tests of test_lock_stat(). */
 static const char lock_what1[] =
-	"lock hold bounded: container_members held < 25 ms while root tasks reads race fork+exit";
+	"fork+exit takes container_members 0 times in the root, at most 3 times in a container";
 static const char lock_what2[] =
-	"lock hold bounded: container_members taken >= N/64 times per complete root tasks read";
+	"whole reads of the root's tasks racing fork+exit take no container_members lock";
 
 static void test_lock_stat(void)
 {
-	bool ok_hold = false, ok_batch = false;
-	double per_fork = 0, by_reads = 0;
-	long enabled = sysctl_get(LOCK_STAT_ON);
-	pid_t frk = -1, rd;
+	bool ok_fork = false, ok_read = false;
+	long enabled = sysctl_get(LOCK_STAT_ON), forks_root = 0, forks_in = 0;
 	long f0, f1, reads = 0, deadline;
-	int cpus, attempt;
+	double root = -1, inside = -1;
+	const char *name = "lockstat";
 	struct lstat ls = { 0 };
+	pid_t frk = -1, rd;
+	int cpus;
 
 	if (access(LOCK_STAT, R_OK)) {
 		ksft_test_result_skip("%s: no CONFIG_LOCK_STAT\n", lock_what1);
 		ksft_test_result_skip("%s: no CONFIG_LOCK_STAT\n", lock_what2);
 		return;
 	}
-	if (!have_crowd(2, "lock hold bounded"))
+	if (!have_crowd(2, "lock statistics"))
 		return;
 	if (enabled == 0)
 		sysctl_set(LOCK_STAT_ON, 1);
 	cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	memset(ch, 0, sizeof(*ch));
+	if (ct_create(name)) {
+		ksft_print_msg("cannot create container %s\n", name);
+		goto out;
+	}
+	ct_path(ch->xtasks, sizeof(ch->xtasks), name, "tasks");
+	root = acq_per_fork(forker, cpus > 1 ? 1 : -1, &forks_root);
+	inside = acq_per_fork(forker_inside, cpus > 1 ? 1 : -1, &forks_in);
+	ct_info("container_members per fork+exit: %.3f in the root (%ld forks), %.3f in a container (%ld forks)\n",
+		root, forks_root, inside, forks_in);
+	/* A fork in flight at each end of the window adds up to 3 more. */
+	ok_fork = root == 0 && inside > 0 && forks_in > 0 &&
+		  inside <= ACQ_PER_FORK_MAX * (1.0 + 2.0 / forks_in);
+
+	/* Whole reads of the N threads in the root, racing fork+exit there. */
+	memset(ch, 0, offsetof(struct churn, xtasks));
 	frk = start_proc(forker, NULL, cpus > 1 ? 1 : -1);
 	for (deadline = now_ms() + 10000; frk > 0 && !READ_ONCE(ch->forks) && now_ms() < deadline;)
 		usleep(10000);
@@ -840,59 +893,34 @@ static void test_lock_stat(void)
 		ksft_print_msg("the forker did not start, or %s cannot be cleared\n", LOCK_STAT);
 		goto out;
 	}
-	/* What fork+exit alone costs, to tell the reads' acquisitions apart. */
 	f0 = READ_ONCE(ch->forks);
-	usleep(1000000);
-	read_lock_stat(&ls);
+	rd = start_proc(reader, NULL, cpus > 1 ? 0 : -1);
+	if (rd < 0)
+		goto out;
+	usleep(3000000);
+	WRITE_ONCE(ch->stop_reader, 1);
+	proc_reap(rd, false);
+	if (read_lock_stat(&ls))
+		goto out;
 	f1 = READ_ONCE(ch->forks);
-	per_fork = f1 > f0 ? ls.acq / (f1 - f0) : 0;
-	ct_info("fork+exit alone: %ld forks, %.0f acquisitions (%.2f per fork), holdtime-max %.2f us\n",
-		f1 - f0, ls.acq, per_fork, ls.hold_max);
-	/*
-	 * A vCPU the host preempts inside one short hold inflates holdtime-max
-	 * once; a walk that never gives the lock up fails every window.
-	 */
-	for (attempt = 1; attempt <= 3; attempt++) {
-		WRITE_ONCE(ch->stop_reader, 0);
-		WRITE_ONCE(ch->reads, 0);
-		f0 = READ_ONCE(ch->forks);
-		if (clear_lock_stat())
-			goto out;
-		rd = start_proc(reader, NULL, cpus > 1 ? 0 : -1);
-		if (rd < 0)
-			goto out;
-		usleep(3000000);
-		WRITE_ONCE(ch->stop_reader, 1);
-		proc_reap(rd, false);
-		if (read_lock_stat(&ls))
-			goto out;
-		f1 = READ_ONCE(ch->forks);
-		reads = READ_ONCE(ch->reads);
-		by_reads = ls.acq - per_fork * (f1 - f0);
-		ct_info("window %d: %ld complete reads, %ld forks; container_members: %.0f acquisitions (%.0f by the reads, %.0f per read; N/64 = %d), holdtime-max %.2f us\n",
-			attempt, reads, f1 - f0, ls.acq, by_reads,
-			reads ? by_reads / reads : 0.0, nwant / 64, ls.hold_max);
-		if (!ls.lines || READ_ONCE(ch->err) || ls.hold_max < HOLD_MAX_US)
-			break;
-	}
-	if (!ls.lines)
-		ksft_print_msg("no container_members line in %s\n", LOCK_STAT);
-	ok_hold = ls.lines && !READ_ONCE(ch->err) && ls.hold_max < HOLD_MAX_US;
-	ok_batch = ls.lines && !READ_ONCE(ch->err) && reads > 0 &&
-		   by_reads >= reads * (nwant / 64.0);
+	reads = READ_ONCE(ch->reads);
+	ct_info("3 s of root tasks reads: %ld complete reads of %d threads, %ld forks; container_members: %.0f acquisitions\n",
+		reads, nstable, f1 - f0, ls.acq);
+	ok_read = !READ_ONCE(ch->err) && reads > 0 && f1 > f0 && ls.acq == 0;
 out:
 	WRITE_ONCE(ch->stop_reader, 1);
 	WRITE_ONCE(ch->stop, 1);
 	proc_reap(frk, false);
+	ct_destroy(name);
 	if (enabled == 0)
 		sysctl_set(LOCK_STAT_ON, 0);
 	if (READ_ONCE(ch->err)) {
 		ksft_print_msg("%s: %s\n", ch->what, strerror(READ_ONCE(ch->err)));
-		ok_hold = false;
-		ok_batch = false;
+		ok_fork = false;
+		ok_read = false;
 	}
-	ksft_test_result(ok_hold, "%s\n", lock_what1);
-	ksft_test_result(ok_batch, "%s\n", lock_what2);
+	ksft_test_result(ok_fork, "%s\n", lock_what1);
+	ksft_test_result(ok_read, "%s\n", lock_what2);
 }
 
 /* ---------- memory of open tasks files ---------- */
