@@ -12,7 +12,7 @@
 #                     builds of the result (make check does all but the builds)
 #   make bisect-check build every prefix of the series, containers on and off
 #
-# VARIANT=on|off|real|debug|cgroups|arm64|defconfig picks the kernel for
+# VARIANT=on|off|real|debug|cgroups|lockstat|arm64|defconfig picks the kernel for
 # run/menuconfig (default on);
 # SCRIPT=FILE makes 'make run' run FILE in the guest instead of a shell.
 

@@ -91,7 +91,8 @@ def collect(run_dir):
     """{column: {key: [value per boot]}}, units, boots per kernel."""
     samples = {name: {} for name, _, _ in COLUMNS}
     units, boots = {}, {}
-    for boot in sorted(p for p in run_dir.iterdir() if p.is_dir()):
+    # lockstat/ holds the boots of ci/lockstat-report.py.
+    for boot in sorted(p for p in run_dir.iterdir() if p.is_dir() and p.name != "lockstat"):
         kernel = boot.name.rsplit("-", 1)[0]
         runs, u = parse_console(boot / "console.log")
         units.update(u)

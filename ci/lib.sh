@@ -64,13 +64,15 @@ need_disk_mib() {
 #              booted with 4 CPUs)
 #   debug      real + KASAN, lockdep, kmemleak...: clang (make check-debug)
 #   cgroups    containers off, cgroups without controller (make bench)
+#   lockstat   on + cgroups without controller + CONFIG_LOCK_STAT: the
+#              lock figures of make bench, booted with 2 CPUs
 #   arm64      tiny arm64 kernel with containers, cross-built (make check)
 #   defconfig  x86_64_defconfig + Rust + containers (make check-defconfig)
-VARIANTS="on off real debug cgroups arm64 defconfig"
+VARIANTS="on off real debug cgroups lockstat arm64 defconfig"
 variant_arch() {
 	case $1 in
 	arm64) echo arm64 ;;
-	on|off|real|debug|cgroups|defconfig) echo x86_64 ;;
+	on|off|real|debug|cgroups|lockstat|defconfig) echo x86_64 ;;
 	*) die "unknown kernel variant '$1' (one of: $VARIANTS)" ;;
 	esac
 }
@@ -91,6 +93,7 @@ variant_fragments() {
 	real) echo "containers-on.config realistic.config sample-module.config" ;;
 	debug) echo "containers-on.config realistic.config sample-module.config debug.config" ;;
 	cgroups) echo "containers-off.config benchmark-cgroups.config" ;;
+	lockstat) echo "containers-on.config lockstat.config" ;;
 	esac
 }
 # The boot image, relative to the build directory.
