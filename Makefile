@@ -6,7 +6,7 @@
 #   make check-debug  the same tests on the KASAN/lockdep/kmemleak kernel
 #   make check-defconfig  the same tests on x86_64_defconfig + containers
 #   make bench        what containers cost, against no grouping and cgroups
-#                     (BENCHMARKS.md; about 22 minutes)
+#                     (BENCHMARKS.md; about 37 minutes, kernels built)
 #   make series       the posting series, cover letter included, in build/series/
 #   make series-check checkpatch, git am and quilt on a fresh base tree, and
 #                     builds of the result (make check does all but the builds)
