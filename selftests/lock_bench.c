@@ -561,7 +561,8 @@ static void mover(int slot, long helper)
 	 * time slice, which measures the scheduler, not the lock.
 	 */
 	if (sched_setscheduler(0, SCHED_FIFO, &rt))
-		note("mover: no SCHED_FIFO (%s): holds include preemption", strerror(errno));
+		note("no SCHED_FIFO for the process that moves (%s): holds include preemption",
+		     strerror(errno));
 	kid_begin(slot);
 	for (i = 2; !LOAD(sh->stop); i += 2) {
 		if (pwrite(fd_group, id, len, 0) != len)
