@@ -5,9 +5,9 @@
 //!
 //! Locking, outermost first: a kernfs active reference (held by kernfs
 //! around every callback), [`TREE`] or a container's `walker` mutex (never
-//! both), a task's `alloc_lock` (task_lock), and a container's [`Members`]
-//! lock. The two `Members` locks of an attach are taken one after the
-//! other, never nested.
+//! both), a task's `alloc_lock` (task_lock), a container's [`Members`]
+//! lock, and [`POPULATION`]. The two `Members` locks of an attach are
+//! taken one after the other, never nested.
 //!
 //! Lifetime: a container is an [`Arc`]. Its parent's `children` hold one
 //! reference while it is in the tree, every task in it holds one (through
@@ -20,6 +20,7 @@
 use crate::{
     glue::{self, Node},
     input,
+    kill::KillState,
 };
 use kernel::{
     bindings,
@@ -47,6 +48,16 @@ kernel::sync::global_lock! {
     // a removal up to the end of its wait for the file's users. Taken
     // before [`TREE`].
     pub(crate) unsafe(uninit) static REGISTRATION: Mutex<()> = ();
+}
+
+kernel::sync::global_lock! {
+    // SAFETY: `init()` initializes it before the filesystem exists, the
+    // only way anything can reach it.
+    //
+    // Serializes the changes of `populated` (see [`crate::events`]),
+    // which happen only when a container gains its first task or loses
+    // its last one; taken inside a `Members` lock.
+    pub(crate) unsafe(uninit) static POPULATION: SpinLock<()> = ();
 }
 
 /// State of the whole hierarchy, under [`TREE`].
@@ -133,7 +144,7 @@ pub(crate) struct Limits {
     /// How many live descendants this container may have.
     pub(crate) max_descendants: u32,
     /// Live (not removed) descendants.
-    descendants: u32,
+    pub(crate) descendants: u32,
 }
 
 /// Tasks accounting of a container, under its own spinlock. Unused in
@@ -142,9 +153,18 @@ pub(crate) struct Members {
     /// Tasks whose `container` points here: linked ones plus children
     /// between `container_fork()` and `container_post_fork()`.
     pub(crate) count: usize,
+    /// Those children: counted, not linked yet.
+    pub(crate) forks_in_flight: usize,
+    /// Kills of a subtree that holds this container.
+    pub(crate) kill: KillState,
 }
 
 /// A process container.
+///
+/// # Invariants
+///
+/// Every `Container` lives inside an [`Arc`]: [`Container::new()`] is the
+/// only way to make one.
 #[pin_data(PinnedDrop)]
 pub(crate) struct Container {
     /// Our directory; we hold a reference on it (dropped in `Drop`).
@@ -161,6 +181,18 @@ pub(crate) struct Container {
     removed: Atomic<bool>,
     #[pin]
     pub(crate) members: SpinLock<Members>,
+    /// A copy of `members.count`, written under that lock, read without
+    /// it by `stat`.
+    pub(crate) nr_tasks: Atomic<usize>,
+    /// 1 if the container has tasks of its own, plus 1 for each child
+    /// whose subtree has tasks: the subtree is populated when non-zero.
+    pub(crate) populated_below: GlobalLockedBy<u32, POPULATION>,
+    /// How many times the subtree went from empty to populated or back,
+    /// changed under [`POPULATION`]: odd while populated. One word, so
+    /// that `events` reads `populated` and `emptied` together.
+    pub(crate) transitions: Atomic<u64>,
+    /// Descendants removed by rmdir and not freed yet.
+    pub(crate) removed_below: Atomic<u32>,
     /// Head of the list of tasks linked through `task_struct::container_node`,
     /// protected by `members`.
     #[pin]
@@ -178,6 +210,9 @@ pub(crate) struct Container {
     sibling_index: GlobalLockedBy<usize, TREE>,
     #[pin]
     pub(crate) release_work: Work<Container>,
+    /// Announces a change of `populated` (see [`crate::events`]).
+    #[pin]
+    pub(crate) events_work: Work<Container, 1>,
     /// Drops the tree's reference a grace period after rmdir (see
     /// [`drop_removed()`]); queued at most once.
     #[pin]
@@ -193,6 +228,7 @@ unsafe impl Sync for Container {}
 
 impl_has_work! {
     impl HasWork<Self> for Container { self.release_work }
+    impl HasWork<Self, 1> for Container { self.events_work }
 }
 
 #[pinned_drop]
@@ -201,6 +237,7 @@ impl PinnedDrop for Container {
         // SAFETY: We took this reference when the container was created,
         // and nothing uses the node through us any more.
         unsafe { self.kn.put() };
+        self.uncount_removed();
         // SAFETY: `parent` is not structurally pinned; nothing is moved
         // out of a pinned field.
         let mut ancestor = unsafe { self.get_unchecked_mut() }.parent.take();
@@ -209,6 +246,9 @@ impl PinnedDrop for Container {
         // recurse: a deep chain of removed containers costs no stack.
         while let Some(container) = ancestor {
             ancestor = Arc::into_unique_or_drop(container).and_then(|mut last| {
+                // While it still has its parent, which its own drop will
+                // not.
+                last.uncount_removed();
                 // SAFETY: As above, for the ancestor's `parent`.
                 unsafe { Pin::get_unchecked_mut(last.as_mut()) }
                     .parent
@@ -242,7 +282,18 @@ impl Container {
                 }),
                 notify_on_release: Atomic::new(notify_on_release),
                 removed: Atomic::new(false),
-                members <- new_spinlock!(Members { count: 0 }, "container_members"),
+                members <- new_spinlock!(
+                    Members {
+                        count: 0,
+                        forks_in_flight: 0,
+                        kill: KillState::new(),
+                    },
+                    "container_members"
+                ),
+                nr_tasks: Atomic::new(0),
+                populated_below: GlobalLockedBy::new(0),
+                transitions: Atomic::new(0),
+                removed_below: Atomic::new(0),
                 // SAFETY: `INIT_LIST_HEAD` initializes the list head in place.
                 task_list <- Opaque::ffi_init(|slot| unsafe { bindings::INIT_LIST_HEAD(slot) }),
                 walker <- new_mutex!((), "container_walker"),
@@ -251,6 +302,7 @@ impl Container {
                 children: GlobalLockedBy::new(KVec::new()),
                 sibling_index: GlobalLockedBy::new(0),
                 release_work <- new_work!("Container::release_work"),
+                events_work <- new_work!("Container::events_work"),
                 // Initialized by the glue when it is queued.
                 free_work: Opaque::uninit(),
             }),
@@ -259,6 +311,7 @@ impl Container {
             GFP_KERNEL_ACCOUNT,
         );
         match container {
+            // INVARIANT: The container is inside an `Arc`.
             Ok(container) => {
                 // The tree keeps the container alive while the node is
                 // active; nothing reads `priv` before activation.
@@ -286,6 +339,13 @@ impl Container {
         unsafe { ArcBorrow::from_raw(kn.private().cast::<Self>()) }
     }
 
+    /// The container as the `Arc` it lives in.
+    pub(crate) fn as_arc_borrow(&self) -> ArcBorrow<'_, Self> {
+        // SAFETY: Every container is inside an `Arc` (type invariant),
+        // which `self` keeps alive for the borrow.
+        unsafe { ArcBorrow::from_raw(self) }
+    }
+
     pub(crate) fn is_root(&self) -> bool {
         self.parent.is_none()
     }
@@ -305,8 +365,36 @@ impl Container {
     }
 
     /// The container itself, then its ancestors up to the root.
-    fn self_and_ancestors(&self) -> impl Iterator<Item = &Container> {
+    pub(crate) fn self_and_ancestors(&self) -> impl Iterator<Item = &Container> {
         core::iter::successors(Some(self), |c| c.parent.as_deref())
+    }
+
+    /// Its ancestors, from its parent up to the root.
+    fn ancestors(&self) -> impl Iterator<Item = &Container> {
+        self.self_and_ancestors().skip(1)
+    }
+
+    /// Takes a container that is being freed out of the
+    /// `nr_removed_descendants` of its ancestors. Only a removed container
+    /// was counted there (a failed mkdir frees one that never was), and
+    /// only until its parent is taken out.
+    fn uncount_removed(&self) {
+        if self.is_removed() {
+            for ancestor in self.ancestors() {
+                ancestor.removed_below.fetch_sub(1, Relaxed);
+            }
+        }
+    }
+
+    /// Levels below the root: 0 for the root.
+    pub(crate) fn depth(&self) -> u32 {
+        self.depth
+    }
+
+    /// The control file `name` of this container, with a reference the
+    /// caller gives back with [`Node::put()`].
+    pub(crate) fn find_file(&self, name: &CStr) -> Option<Node> {
+        self.kn.find_and_get(name)
     }
 
     /// Whether the container has neither tasks nor children, under [`TREE`].
@@ -345,7 +433,7 @@ impl Container {
     }
 }
 
-type TreeGuard = kernel::sync::GlobalGuard<TREE>;
+pub(crate) type TreeGuard = kernel::sync::GlobalGuard<TREE>;
 
 /// What decides whether a container is released.
 struct ReleaseState {
@@ -375,7 +463,7 @@ pub(crate) fn queue_release(container: Arc<Container>) {
         return;
     };
     // An `Err` gives the reference back: the work is already pending.
-    let _ = queue.enqueue(container);
+    let _ = queue.enqueue::<Arc<Container>, 0>(container);
 }
 
 /// Creates the root container and the filesystem. Called once, at boot.
@@ -384,6 +472,7 @@ pub(crate) fn init() -> Result {
     unsafe {
         TREE.init();
         REGISTRATION.init();
+        POPULATION.init();
     }
     TREE.lock()
         .release_agent
@@ -417,6 +506,26 @@ fn for_each_container<'t>(
         }
     }
     Ok(())
+}
+
+/// `container` and every container below it, each with a reference,
+/// collected under the tree lock without recursion.
+pub(crate) fn subtree(
+    container: ArcBorrow<'_, Container>,
+    tree: &TreeGuard,
+) -> Result<KVec<Arc<Container>>> {
+    let mut all = KVec::new();
+    all.push(Arc::from(container), GFP_KERNEL)?;
+    let mut next = 0;
+    while let Some(parent) = all.get(next).cloned() {
+        let children = parent.children.as_ref(tree);
+        all.reserve(children.len(), GFP_KERNEL)?;
+        for child in children.iter() {
+            let _ = all.push_within_capacity(child.clone());
+        }
+        next += 1;
+    }
+    Ok(all)
 }
 
 /// Registers `cf` and adds it to every container (`container_add_file()`).
@@ -636,6 +745,10 @@ pub(crate) unsafe fn rmdir(kn: Node) -> Result<Removed> {
         container.removed.store(true, Relaxed);
         let _ = tree.removing.push_within_capacity(tree_ref.clone());
         count_descendant(parent, &mut tree, false);
+        // Taken back when it is freed, in `Drop`.
+        for ancestor in container.ancestors() {
+            ancestor.removed_below.add(1, Relaxed);
+        }
         let release = parent.should_release(&tree).then(|| parent.clone());
         (tree_ref, release)
     };

@@ -14,6 +14,8 @@
 //! - [`container`]: the tree, mkdir, rmdir, rename, control-file registry;
 //! - [`membership`]: fork, exit, attach and the task lists;
 //! - [`files`]: the built-in control files;
+//! - [`events`]: `populated` and `emptied`, and their announcements;
+//! - [`kill`]: killing a subtree;
 //! - [`task_ids`]: reading `tasks` in bounded batches;
 //! - [`release`]: the release agent;
 //! - [`input`]: parsing of what user space writes;
@@ -31,9 +33,11 @@ use kernel::{
 };
 
 mod container;
+mod events;
 mod files;
 mod glue;
 mod input;
+mod kill;
 mod membership;
 mod release;
 mod task_ids;
@@ -731,4 +735,42 @@ pub unsafe extern "C" fn container_agent_write(
             files::write_agent(file, buf)
         })
     }
+}
+
+/// # Safety
+///
+/// A `container_file::show` callback.
+#[export]
+pub unsafe extern "C" fn container_events_show(
+    cont: *mut bindings::container,
+    sf: *mut bindings::seq_file,
+) -> c_int {
+    // SAFETY: Forwarded from the dispatcher.
+    unsafe { show_with(cont, sf, events::show) }
+}
+
+/// # Safety
+///
+/// A `container_file::show` callback.
+#[export]
+pub unsafe extern "C" fn container_stat_show(
+    cont: *mut bindings::container,
+    sf: *mut bindings::seq_file,
+) -> c_int {
+    // SAFETY: Forwarded from the dispatcher.
+    unsafe { show_with(cont, sf, files::show_stat) }
+}
+
+/// # Safety
+///
+/// A `container_file::write` callback.
+#[export]
+pub unsafe extern "C" fn container_kill_write(
+    cont: *mut bindings::container,
+    file: *mut bindings::file,
+    buf: *mut c_char,
+    nbytes: usize,
+) -> c_int {
+    // SAFETY: Forwarded from the dispatcher.
+    unsafe { write_with(cont, file, buf, nbytes, kill::write_kill) }
 }

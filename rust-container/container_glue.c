@@ -16,6 +16,7 @@
 #include <linux/magic.h>
 #include <linux/module.h>
 #include <linux/pid_namespace.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/user_namespace.h>
 
@@ -102,6 +103,22 @@ static const struct container_file container_builtin_files[] = {
 		.max_write_len = PATH_MAX,
 		.show = container_agent_show,
 		.write = container_agent_write,
+	},
+	{
+		.name = "events",
+		.show = container_events_show,
+	},
+	{
+		.name = "stat",
+		.show = container_stat_show,
+	},
+	{
+		/* Killing the root would kill every user task. */
+		.name = "kill",
+		.flags = CONTAINER_FILE_NOT_ON_ROOT,
+		.mode = 0200,
+		.max_write_len = 64,
+		.write = container_kill_write,
 	},
 };
 
@@ -425,6 +442,28 @@ int container_glue_next_pid(struct pid_namespace *ns, int nr, bool *in_root)
 	*in_root = task && !rcu_access_pointer(task->container) &&
 		   !(READ_ONCE(task->flags) & PF_EXITING);
 	return pid_nr_ns(pid, ns);
+}
+
+/*
+ * A change of @kn's content: the time first, so that a watcher woken by
+ * poll or inotify reads the new one. Without memory for the node's
+ * attributes the time stays as it was; the wakeups still happen.
+ */
+void container_glue_file_changed(struct kernfs_node *kn)
+{
+	struct iattr ia = { .ia_valid = ATTR_MTIME | ATTR_CTIME };
+
+	ktime_get_real_ts64(&ia.ia_mtime);
+	ia.ia_ctime = ia.ia_mtime;
+	kernfs_setattr(kn, &ia);
+	kernfs_notify(kn);
+}
+
+void container_glue_send_sigkill(struct task_struct *task)
+{
+	if (!(READ_ONCE(task->flags) & PF_KTHREAD) &&
+	    !__fatal_signal_pending(task))
+		send_sig(SIGKILL, task, 0);
 }
 
 uid_t container_glue_opener_euid(struct file *file)

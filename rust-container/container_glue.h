@@ -59,6 +59,10 @@ int container_max_descendants_write(struct container *cont, struct file *file,
 int container_agent_show(struct container *cont, struct seq_file *sf);
 int container_agent_write(struct container *cont, struct file *file,
 			  char *buf, size_t nbytes);
+int container_events_show(struct container *cont, struct seq_file *sf);
+int container_stat_show(struct container *cont, struct seq_file *sf);
+int container_kill_write(struct container *cont, struct file *file,
+			 char *buf, size_t nbytes);
 
 /* Implemented in C, called from Rust. */
 struct kernfs_node *container_glue_create_root(void);
@@ -92,6 +96,8 @@ void container_glue_cursor_start(struct list_head *list,
 struct task_struct *container_glue_cursor_next(struct list_head *list,
 					       struct list_head *cursor);
 int container_glue_next_pid(struct pid_namespace *ns, int nr, bool *in_root);
+void container_glue_file_changed(struct kernfs_node *kn);
+void container_glue_send_sigkill(struct task_struct *task);
 uid_t container_glue_opener_euid(struct file *file);
 void container_glue_task_uids(struct task_struct *task, uid_t *uid,
 			      uid_t *suid);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! The built-in control files: `tasks`, `notify_on_release`,
-//! `max_depth`, `max_descendants` and, in the root only,
-//! `release_agent`.
+//! `max_depth`, `max_descendants`, `stat` and, in the root only,
+//! `release_agent`. `events` and `kill` have modules of their own.
 
 use crate::{
     container::{Container, Limits, NO_LIMIT, TREE},
@@ -15,6 +15,32 @@ use kernel::{
     seq_file::{seq_print, SeqFile},
     sync::{atomic::ordering::Relaxed, ArcBorrow},
 };
+
+/// Reading `stat`. Takes no lock that fork or exit take: the task count
+/// is a copy kept for it, the root's is counted as its `tasks` would
+/// list them, and the number of descendants is under the tree lock.
+pub(crate) fn show_stat(container: &Container, sf: &SeqFile) -> Result {
+    let nr_tasks = if container.is_root() {
+        let mut n: usize = 0;
+        membership::for_each_root_task_id(&glue::PidNs::current(), 1, |_| {
+            n += 1;
+            true
+        });
+        n
+    } else {
+        container.nr_tasks.load(Relaxed)
+    };
+    let descendants = container.limits.as_ref(&TREE.lock()).descendants;
+    seq_print!(
+        sf,
+        "nr_tasks {}\nnr_descendants {}\nnr_removed_descendants {}\ndepth {}\n",
+        nr_tasks,
+        descendants,
+        container.removed_below.load(Relaxed),
+        container.depth()
+    );
+    Ok(())
+}
 
 /// Longest release agent path, without the terminating NUL.
 const AGENT_MAX: usize = bindings::PATH_MAX as usize - 1;

@@ -103,6 +103,13 @@ impl Node {
         Ok(Node(kn))
     }
 
+    /// Tells watchers of this file that its content changed: sets its
+    /// mtime, then wakes poll and inotify. May sleep.
+    pub(crate) fn announce_change(self) {
+        // SAFETY: The node is live (type invariant), and a file.
+        unsafe { bindings::container_glue_file_changed(self.0) };
+    }
+
     /// Creates the control file `cf`, deactivated, in this directory.
     pub(crate) fn create_file(self, cf: FileRef) -> Result {
         // SAFETY: The node is live (type invariant), and `cf` is valid
@@ -273,6 +280,13 @@ pub(crate) fn release_queue() -> Option<&'static kernel::workqueue::Queue> {
     let wq = unsafe { bindings::container_glue_release_wq() };
     // SAFETY: A workqueue made at boot is never destroyed.
     (!wq.is_null()).then(|| unsafe { kernel::workqueue::Queue::from_raw(wq) })
+}
+
+/// The workqueue that announces changes of `events`.
+pub(crate) fn events_queue() -> &'static kernel::workqueue::Queue {
+    // SAFETY: `system_dfl_wq` is made before any initcall and never
+    // destroyed.
+    unsafe { kernel::workqueue::Queue::from_raw(bindings::system_dfl_wq) }
 }
 
 pub(crate) fn add_builtin_files() -> Result {
@@ -524,12 +538,17 @@ pub(crate) fn find_task(pid: i32) -> Option<ARef<Task>> {
     core::ptr::NonNull::new(task).map(|task| unsafe { ARef::from_raw(task.cast()) })
 }
 
-/// The rule of the `tasks` file: the opener of `file` must have euid 0,
-/// or the euid equal to the task's uid or suid.
-pub(crate) fn opener_may_move(file: *mut bindings::file, task: &Task) -> bool {
+/// The euid of the opener of `file`, as the initial user namespace
+/// sees it.
+pub(crate) fn opener_euid(file: *mut bindings::file) -> u32 {
     // SAFETY: `file` is the open file of the current write, and its
     // credentials live as long as it.
-    let euid = unsafe { bindings::container_glue_opener_euid(file) };
+    unsafe { bindings::container_glue_opener_euid(file) }
+}
+
+/// The rule of the `tasks` file, which `kill` follows too: `euid` must
+/// be 0, or equal to the task's uid or suid.
+pub(crate) fn may_move(euid: u32, task: &Task) -> bool {
     if euid == 0 {
         return true;
     }
@@ -537,6 +556,18 @@ pub(crate) fn opener_may_move(file: *mut bindings::file, task: &Task) -> bool {
     // SAFETY: `task` is live; the glue reads its credentials under RCU.
     unsafe { bindings::container_glue_task_uids(task.as_ptr(), &mut uid, &mut suid) };
     euid == uid || euid == suid
+}
+
+/// Whether the opener of `file` may move `task` through `tasks`.
+pub(crate) fn opener_may_move(file: *mut bindings::file, task: &Task) -> bool {
+    may_move(opener_euid(file), task)
+}
+
+/// Sends SIGKILL to `task` (which kills its whole process), unless it
+/// is a kernel thread or has one pending already.
+pub(crate) fn send_sigkill(task: &Task) {
+    // SAFETY: `task` is live.
+    unsafe { bindings::container_glue_send_sigkill(task.as_ptr()) };
 }
 
 /// Writes `bytes` to a seq_file as they are.

@@ -21,12 +21,13 @@
 //! container waits for. Attach never waits for a grace period.
 
 use crate::{
-    container::{self, Container},
+    container::{self, Container, Members},
+    events,
     glue::{self, LockedTask, TaskExt},
 };
 use kernel::{
     prelude::*,
-    sync::{rcu, Arc, ArcBorrow, GlobalGuard},
+    sync::{aref::ARef, atomic::ordering::Relaxed, rcu, Arc, ArcBorrow, GlobalGuard},
     task::Task,
 };
 
@@ -53,13 +54,49 @@ fn put(container: Arc<Container>, was_last: bool) {
     }
 }
 
+/// Counts one more task in `container`, under its `members` lock.
+fn count_in(container: &Container, members: &mut Members) {
+    members.count += 1;
+    container.nr_tasks.store(members.count, Relaxed);
+    if members.count == 1 {
+        events::own_tasks_changed(container, true);
+    }
+}
+
+/// Counts one task less in `container`, under its `members` lock;
+/// returns whether it was the last one.
+fn count_out(container: &Container, members: &mut Members) -> bool {
+    members.count = members.count.saturating_sub(1);
+    container.nr_tasks.store(members.count, Relaxed);
+    if members.count == 0 {
+        events::own_tasks_changed(container, false);
+    }
+    members.count == 0
+}
+
+/// A fork counted in the container has reached `container_post_fork()`,
+/// `container_cancel_fork()`, or an attach of the child; returns the euid
+/// of a kill whose forks are killed, if one runs.
+fn fork_done(members: &mut Members) -> Option<u32> {
+    members.forks_in_flight = members.forks_in_flight.saturating_sub(1);
+    let killer = members.kill.killer();
+    if members.forks_in_flight == 0 {
+        members.kill.forks_drained();
+    }
+    killer
+}
+
 /// Removes `task` from the accounting of `container`; returns whether it
 /// was the last task there. The task lock must be held.
 fn leave(task: &LockedTask<'_>, container: &Container) -> bool {
     let mut members = container.members.lock();
-    task.unlink(&members);
-    members.count -= 1;
-    members.count == 0
+    if task.is_listed() {
+        task.unlink(&members);
+    } else {
+        // A child moved before its fork finished.
+        let _ = fork_done(&mut members);
+    }
+    count_out(container, &mut members)
 }
 
 /// `container_core_fork()`: `child` starts in the container of `parent`,
@@ -79,7 +116,10 @@ pub(crate) fn fork(parent: &Task, child: &Task) {
         // SAFETY: The parent holds a reference on its container, and its
         // task lock keeps that pointer stable.
         let container: Arc<Container> = unsafe { ArcBorrow::from_raw(current) }.into();
-        container.members.lock().count += 1;
+        let mut members = container.members.lock();
+        count_in(&container, &mut members);
+        members.forks_in_flight += 1;
+        drop(members);
         Arc::into_raw(container)
     });
     // SAFETY: `copy_process()` has not made the child visible yet.
@@ -87,20 +127,29 @@ pub(crate) fn fork(parent: &Task, child: &Task) {
 }
 
 /// `container_core_post_fork()`: links the now visible child into its
-/// container's list, unless an attach already did.
+/// container's list, unless an attach already did, and kills it if a
+/// kill of the container runs (see [`crate::kill`]).
 pub(crate) fn post_fork(child: &Task) {
-    child.with_task_lock(|task| {
+    let killer = child.with_task_lock(|task| {
         let container = task.container();
         if container.is_null() {
-            return;
+            return None;
         }
         // SAFETY: The task holds a reference on its container.
         let container = unsafe { &*container };
-        let members = container.members.lock();
-        if !task.is_listed() {
-            task.link(container, &members);
+        let mut members = container.members.lock();
+        if task.is_listed() {
+            return None;
         }
+        task.link(container, &members);
+        fork_done(&mut members)
     });
+    // Outside the locks; the child is visible, so the signal reaches it.
+    if let Some(euid) = killer {
+        if glue::may_move(euid, child) {
+            glue::send_sigkill(child);
+        }
+    }
 }
 
 /// `container_core_cancel_fork()`: the child of a failed fork gives its
@@ -117,8 +166,8 @@ pub(crate) fn cancel_fork(child: &Task) {
     let container = unsafe { Arc::from_raw(container) };
     let was_last = {
         let mut members = container.members.lock();
-        members.count -= 1;
-        members.count == 0
+        let _ = fork_done(&mut members);
+        count_out(&container, &mut members)
     };
     put(container, was_last);
 }
@@ -149,6 +198,9 @@ pub(crate) fn exit(task: &Task) {
 /// The check of `PF_EXITING` under the task lock is what lets the inline
 /// `container_exit()` skip the core for a task it saw in the root: once
 /// the flag is set, no attach gives the task a container again.
+///
+/// `EBUSY` if a kill runs in the old or the new container: kills start
+/// under the tree lock, so none starts during the attach.
 pub(crate) fn attach(
     task: &Task,
     target: ArcBorrow<'_, Container>,
@@ -163,11 +215,22 @@ pub(crate) fn attach(
         if core::ptr::eq(old, new) {
             return Ok((None, false));
         }
+        // SAFETY: The task holds a reference on its container.
+        let old_killed = !old.is_null() && unsafe { &*old }.members.lock().kill.is_active();
+        if old_killed || (!new.is_null() && target.members.lock().kill.is_active()) {
+            return Err(EBUSY);
+        }
         if new.is_null() {
             task.set_container(new);
         } else {
             let new: Arc<Container> = target.into();
             task.set_container(Arc::into_raw(new));
+        }
+        // Counted in the new container before it leaves the old one, so
+        // that a move within a subtree does not empty it on the way; it
+        // joins the new list once off the old one.
+        if !new.is_null() {
+            count_in(&target, &mut target.members.lock());
         }
         let mut result = (None, false);
         if !old.is_null() {
@@ -177,9 +240,7 @@ pub(crate) fn attach(
             result = (Some(old), was_last);
         }
         if !new.is_null() {
-            let mut members = target.members.lock();
-            task.link(&target, &members);
-            members.count += 1;
+            task.link(&target, &target.members.lock());
         }
         Ok(result)
     })?;
@@ -191,7 +252,7 @@ pub(crate) fn attach(
 
 /// Tasks (or pid numbers) looked at per hold of a lock, or per RCU
 /// read-side section, by a walk.
-const WALK_BATCH: usize = 32;
+pub(crate) const WALK_BATCH: usize = 32;
 
 /// Calls `f` for every task on the list of `container`, which is not the
 /// root, under the list lock, which is dropped and taken again every
@@ -214,6 +275,43 @@ pub(crate) fn for_each_task(container: &Container, mut f: impl FnMut(&Task)) {
             }
         }
         drop(members);
+        glue::cond_resched();
+        members = container.members.lock();
+    }
+}
+
+/// Calls `f`, with no lock held, for every task on the list of
+/// `container`, which is not the root: the tasks are taken from the list
+/// [`WALK_BATCH`] at a time, each with a reference, into `batch`. What is
+/// seen is as for [`for_each_task()`]. Fails only if `batch` has no room
+/// for a whole batch and cannot get it, before looking at any task.
+pub(crate) fn for_each_task_unlocked(
+    container: &Container,
+    batch: &mut KVec<ARef<Task>>,
+    mut f: impl FnMut(&Task),
+) -> Result {
+    batch.clear();
+    batch.reserve(WALK_BATCH, GFP_KERNEL)?;
+    let walker = container.walker.lock();
+    let mut members = container.members.lock();
+    let mut walk = glue::Walk::start(container, &walker, &members);
+    loop {
+        let mut more = true;
+        while batch.len() < WALK_BATCH {
+            let Some(task) = walk.next(&members) else {
+                more = false;
+                break;
+            };
+            // There is room: reserved above.
+            let _ = batch.push_within_capacity(ARef::from(task));
+        }
+        drop(members);
+        while let Some(task) = batch.pop() {
+            f(&task);
+        }
+        if !more {
+            return Ok(());
+        }
         glue::cond_resched();
         members = container.members.lock();
     }
