@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -189,13 +190,23 @@ struct placement {
 	const char *group;	/* NULL: stay in the root group */
 	const char *setup[3];	/* groups to make, outermost first */
 	int notify;		/* set notify_on_release on the group */
+	int watch;		/* poll the outermost group's events file */
 };
 
 static const struct placement placements[] = {
-	{ "root", NULL, { NULL }, 0 },
-	{ "deep3", "bench_a/b/c", { "bench_a", "bench_a/b", "bench_a/b/c" }, 0 },
-	{ "notify", "bench_n", { "bench_n" }, 1 },
+	{ "root", NULL, { NULL }, 0, 0 },
+	{ "deep3", "bench_a/b/c", { "bench_a", "bench_a/b", "bench_a/b/c" }, 0, 0 },
+	{ "watched", "bench_w/b/c", { "bench_w", "bench_w/b", "bench_w/b/c" }, 0, 1 },
+	{ "notify", "bench_n", { "bench_n" }, 1, 0 },
 };
+
+/* The file that says whether a group's subtree has tasks, if any. */
+static const char *events_file(void)
+{
+	if (fs == FS_CONTAINER)
+		return "events";
+	return fs == FS_CGROUP2 ? "cgroup.events" : NULL;
+}
 
 static int placement_applies(const struct placement *p)
 {
@@ -203,13 +214,124 @@ static int placement_applies(const struct placement *p)
 		return 1;
 	if (fs == FS_NONE)
 		return 0;
+	/* cgroup v1 has no events file. */
+	if (p->watch && !events_file())
+		return 0;
 	/* cgroup v2 has no notify_on_release. */
 	return !(p->notify && fs == FS_CGROUP2);
 }
 
+/*
+ * The "watched" placement: a process waits, as a service manager waiting
+ * for a job to end would, for the outermost group to become empty. It is
+ * forked before the placement enters its group, so it stays outside the
+ * groups measured; it never forks anyway. It blocks in poll() for
+ * POLLPRI on the events file and answers each wakeup with a read from
+ * offset 0, which rearms poll(), until it is killed. The fork and exit
+ * measured happen in a group that keeps the measuring process, so they
+ * never change "populated": what is measured is the cost of a watcher
+ * on the path that must not notice it.
+ */
+static pid_t watcher;
+
+/* The "populated" of an events file; reading it rearms poll(). */
+static int read_populated(int fd, const char *path)
+{
+	char buf[128];
+	int populated;
+	ssize_t n;
+
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	if (n < 0)
+		fail("read %s", path);
+	buf[n] = '\0';
+	if (sscanf(buf, "populated %d", &populated) != 1) {
+		errno = 0;
+		fail("%s reads '%s'", path, buf);
+	}
+	return populated;
+}
+
+/*
+ * Starts the watcher of @group's events file, and returns once it has
+ * read the file: from then on, a change wakes it. The watcher writes a
+ * byte to the returned pipe then, and one more on its first read of
+ * "populated 1".
+ */
+static int start_watcher(const char *group)
+{
+	struct pollfd pfd = { .events = POLLPRI };
+	int ready[2], populated, told = 0;
+	char path[PATH_MAX], byte = 0;
+
+	group_path(path, sizeof(path), group, events_file());
+	if (pipe(ready))
+		fail("pipe");
+	watcher = fork();
+	if (watcher < 0)
+		fail("fork");
+	if (watcher == 0) {
+		/* It must not outlive a failed run. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		close(ready[0]);
+		pfd.fd = open(path, O_RDONLY);
+		if (pfd.fd < 0)
+			fail("open %s", path);
+		populated = read_populated(pfd.fd, path);
+		if (write(ready[1], &byte, 1) != 1)
+			_exit(1);
+		for (;;) {
+			if (populated && !told) {
+				if (write(ready[1], &byte, 1) != 1)
+					_exit(1);
+				told = 1;
+			}
+			if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+				fail("poll %s", path);
+			populated = read_populated(pfd.fd, path);
+		}
+	}
+	close(ready[1]);
+	if (read(ready[0], &byte, 1) != 1) {
+		errno = 0;
+		fail("the watcher of %s did not start", path);
+	}
+	return ready[0];
+}
+
+/*
+ * Waits until the watcher has read "populated 1", so that the wakeup the
+ * placement's own entry caused is over before anything is timed.
+ */
+static void watcher_saw_populated(int ready, const char *group)
+{
+	struct pollfd pfd = { .fd = ready, .events = POLLIN };
+	char byte;
+
+	if (poll(&pfd, 1, 10000) != 1 || read(ready, &byte, 1) != 1) {
+		errno = 0;
+		fail("the watcher of %s did not see it populated", group);
+	}
+	close(ready);
+}
+
+static void stop_watcher(const char *group)
+{
+	int status;
+
+	kill(watcher, SIGKILL);
+	if (waitpid(watcher, &status, 0) != watcher)
+		fail("waitpid");
+	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL) {
+		errno = 0;
+		fail("the watcher of %s stopped before the end", group);
+	}
+	watcher = 0;
+}
+
 static void placement_enter(const struct placement *p)
 {
-	int i;
+	int i, ready = -1;
 
 	if (!p->group)
 		return;
@@ -217,7 +339,11 @@ static void placement_enter(const struct placement *p)
 		group_make(p->setup[i]);
 	if (p->notify)
 		group_write(p->group, "notify_on_release", "1\n");
+	if (p->watch)
+		ready = start_watcher(p->setup[0]);
 	group_enter(p->group);
+	if (p->watch)
+		watcher_saw_populated(ready, p->setup[0]);
 }
 
 static void placement_leave(const struct placement *p)
@@ -226,6 +352,9 @@ static void placement_leave(const struct placement *p)
 
 	if (!p->group)
 		return;
+	/* Before the group empties, which would wake the watcher. */
+	if (p->watch)
+		stop_watcher(p->setup[0]);
 	group_enter("");
 	for (i = 2; i >= 0; i--)
 		if (p->setup[i])
