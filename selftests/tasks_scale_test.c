@@ -737,7 +737,7 @@ static int read_lock_stat(struct lstat *ls)
 	close(fd);
 	if (len < 0)
 		return len;
-	ls->off = strstr(rb.p, "lock debugging disabled") != NULL;
+	ls->off = !!strstr(rb.p, "lock debugging disabled");
 	for (s = rb.p; *s; s = *e ? e + 1 : e) {
 		double v[12];
 		char *tok;
