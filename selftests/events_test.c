@@ -65,6 +65,7 @@
 /* The most processes the fork bomb may have alive at any time. */
 #define BOMB_MAX 200
 #define BOMB_RUN_US 1000000
+#define BOMB_MIN_FORKS 20
 /* The random tree: containers below the top one, levels below it. */
 #define TREE_NODES 40
 #define TREE_LEVELS 4
@@ -1136,11 +1137,19 @@ static void test_kill_bomb(void)
 		}
 	}
 	WRITE_ONCE(bomb->go, 1);
+	/*
+	 * At least BOMB_RUN_US, and until it has forked BOMB_MIN_FORKS times:
+	 * a debug kernel on a busy host managed 17 forks in the first second.
+	 */
 	usleep(BOMB_RUN_US);
+	for (t0 = now_ms(); __atomic_load_n(&bomb->forks, __ATOMIC_RELAXED) < BOMB_MIN_FORKS &&
+	     now_ms() - t0 < WAIT_MS; usleep(10000))
+		;
 
 	live = __atomic_load_n(&bomb->live, __ATOMIC_SEQ_CST);
 	ok_ran = read_st(k, &st_k) && read_st(sub, &st_sub) && st_k.nr_tasks > 0 &&
-		 st_sub.nr_tasks > 0 && bomb->max_live <= BOMB_MAX && bomb->forks >= 20;
+		 st_sub.nr_tasks > 0 && bomb->max_live <= BOMB_MAX &&
+		 bomb->forks >= BOMB_MIN_FORKS;
 	ct_info("bomb: %d alive (at most %d, bound %d), %ld forks; %llu tasks in K, %llu in K/sub\n",
 		live, bomb->max_live, BOMB_MAX, bomb->forks, st_k.nr_tasks, st_sub.nr_tasks);
 
