@@ -216,21 +216,24 @@ pub(crate) fn attach(
             return Ok((None, false));
         }
         // SAFETY: The task holds a reference on its container.
-        let old_killed = !old.is_null() && unsafe { &*old }.members.lock().kill.is_active();
-        if old_killed || (!new.is_null() && target.members.lock().kill.is_active()) {
+        if !old.is_null() && unsafe { &*old }.members.lock().kill.is_active() {
             return Err(EBUSY);
+        }
+        // Counted in the new container before it leaves the old one, so
+        // that a move within a subtree does not empty it on the way; it
+        // joins the new list once off the old one.
+        if !new.is_null() {
+            let mut members = target.members.lock();
+            if members.kill.is_active() {
+                return Err(EBUSY);
+            }
+            count_in(&target, &mut members);
         }
         if new.is_null() {
             task.set_container(new);
         } else {
             let new: Arc<Container> = target.into();
             task.set_container(Arc::into_raw(new));
-        }
-        // Counted in the new container before it leaves the old one, so
-        // that a move within a subtree does not empty it on the way; it
-        // joins the new list once off the old one.
-        if !new.is_null() {
-            count_in(&target, &mut target.members.lock());
         }
         let mut result = (None, false);
         if !old.is_null() {
