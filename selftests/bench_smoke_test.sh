@@ -28,7 +28,8 @@ ktap_set_plan 13
 ROWS_NONE="fork_exit.root:ns thread.root:ns"
 ROWS_CONTAINER="mkdir.siblings:ns memory.slab:bytes memory.total:bytes
 rmdir.siblings:ns mkdir.chain10:ns rmdir.chain10:ns $ROWS_NONE
-fork_exit.deep3:ns thread.deep3:ns fork_exit.watched:ns thread.watched:ns
+fork_exit.deep3:ns thread.deep3:ns fork_exit.bystander:ns thread.bystander:ns
+fork_exit.watched:ns thread.watched:ns
 fork_exit.notify:ns thread.notify:ns attach.move:ns tasks_read.quiet10:ns
 tasks_read.quiet20:ns tasks_read.quiet30:ns tasks_read.busy10:ns
 tasks_read.busy20:ns tasks_read.busy30:ns"

@@ -190,14 +190,19 @@ struct placement {
 	const char *group;	/* NULL: stay in the root group */
 	const char *setup[3];	/* groups to make, outermost first */
 	int notify;		/* set notify_on_release on the group */
-	int watch;		/* poll the outermost group's events file */
+	enum {
+		NO_WATCHER,
+		WATCHER_EVENTS,	/* polls the outermost group's events file */
+		WATCHER_IDLE,	/* the same process, polling no file */
+	} watcher;
 };
 
 static const struct placement placements[] = {
-	{ "root", NULL, { NULL }, 0, 0 },
-	{ "deep3", "bench_a/b/c", { "bench_a", "bench_a/b", "bench_a/b/c" }, 0, 0 },
-	{ "watched", "bench_w/b/c", { "bench_w", "bench_w/b", "bench_w/b/c" }, 0, 1 },
-	{ "notify", "bench_n", { "bench_n" }, 1, 0 },
+	{ "root", NULL, { NULL }, 0, NO_WATCHER },
+	{ "deep3", "bench_a/b/c", { "bench_a", "bench_a/b", "bench_a/b/c" }, 0, NO_WATCHER },
+	{ "bystander", "bench_s/b/c", { "bench_s", "bench_s/b", "bench_s/b/c" }, 0, WATCHER_IDLE },
+	{ "watched", "bench_w/b/c", { "bench_w", "bench_w/b", "bench_w/b/c" }, 0, WATCHER_EVENTS },
+	{ "notify", "bench_n", { "bench_n" }, 1, NO_WATCHER },
 };
 
 /* The file that says whether a group's subtree has tasks, if any. */
@@ -215,7 +220,7 @@ static int placement_applies(const struct placement *p)
 	if (fs == FS_NONE)
 		return 0;
 	/* cgroup v1 has no events file. */
-	if (p->watch && !events_file())
+	if (p->watcher == WATCHER_EVENTS && !events_file())
 		return 0;
 	/* cgroup v2 has no notify_on_release. */
 	return !(p->notify && fs == FS_CGROUP2);
@@ -236,8 +241,14 @@ static int placement_applies(const struct placement *p)
  * that only forked would share the measuring process's pages, and each
  * fork measured would then cost more for that alone (the first run
  * measured +1.1% here, and as much on cgroup v2).
+ *
+ * The "bystander" placement is its control: the same new image, started
+ * at the same point, blocked in poll() on no file at all (--idle). The
+ * difference between the two is what watching events costs; the
+ * difference between the bystander and deep3 is what one more sleeping
+ * process costs, which has nothing to do with grouping.
  */
-static pid_t watcher;
+static pid_t watcher_pid;
 
 /* The "populated" of an events file; reading it rearms poll(). */
 static int read_populated(int fd, const char *path)
@@ -286,28 +297,50 @@ static void watch(const char *path, int ready)
 }
 
 /*
- * Starts the watcher of @group's events file, and returns once it has
- * read the file: from then on, a change wakes it. Returns the pipe on
- * which it says so (see watch()).
+ * The bystander (--idle FD): says at once all that a watcher would say,
+ * then sleeps in poll() until it is killed.
  */
-static int start_watcher(const char *group)
+static void idle(int ready)
 {
+	char bytes[2] = { 0, 0 };
+
+	if (write(ready, bytes, sizeof(bytes)) != sizeof(bytes))
+		_exit(1);
+	for (;;)
+		poll(NULL, 0, -1);
+}
+
+/*
+ * Starts the watcher of @group's events file (or the bystander), and
+ * returns once it has read the file: from then on, a change wakes it.
+ * Returns the pipe on which it says so (see watch()).
+ */
+static int start_watcher(const struct placement *p)
+{
+	const char *group = p->setup[0];
 	char path[PATH_MAX], fd[16], byte;
 	int ready[2];
 
-	group_path(path, sizeof(path), group, events_file());
+	if (p->watcher == WATCHER_EVENTS)
+		group_path(path, sizeof(path), group, events_file());
+	else
+		snprintf(path, sizeof(path), "--idle");
 	if (pipe(ready))
 		fail("pipe");
 	snprintf(fd, sizeof(fd), "%d", ready[1]);
-	watcher = fork();
-	if (watcher < 0)
+	watcher_pid = fork();
+	if (watcher_pid < 0)
 		fail("fork");
-	if (watcher == 0) {
+	if (watcher_pid == 0) {
 		/* It must not outlive a failed run. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		close(ready[0]);
-		execl("/proc/self/exe", "container_bench", "--watch", path, fd,
-		      (char *)NULL);
+		if (p->watcher == WATCHER_EVENTS)
+			execl("/proc/self/exe", "container_bench", "--watch",
+			      path, fd, (char *)NULL);
+		else
+			execl("/proc/self/exe", "container_bench", "--idle",
+			      fd, (char *)NULL);
 		fail("exec /proc/self/exe");
 	}
 	close(ready[1]);
@@ -338,14 +371,14 @@ static void stop_watcher(const char *group)
 {
 	int status;
 
-	kill(watcher, SIGKILL);
-	if (waitpid(watcher, &status, 0) != watcher)
+	kill(watcher_pid, SIGKILL);
+	if (waitpid(watcher_pid, &status, 0) != watcher_pid)
 		fail("waitpid");
 	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL) {
 		errno = 0;
 		fail("the watcher of %s stopped before the end", group);
 	}
-	watcher = 0;
+	watcher_pid = 0;
 }
 
 static void placement_enter(const struct placement *p)
@@ -358,10 +391,10 @@ static void placement_enter(const struct placement *p)
 		group_make(p->setup[i]);
 	if (p->notify)
 		group_write(p->group, "notify_on_release", "1\n");
-	if (p->watch)
-		ready = start_watcher(p->setup[0]);
+	if (p->watcher)
+		ready = start_watcher(p);
 	group_enter(p->group);
-	if (p->watch)
+	if (p->watcher)
 		watcher_saw_populated(ready, p->setup[0]);
 }
 
@@ -372,7 +405,7 @@ static void placement_leave(const struct placement *p)
 	if (!p->group)
 		return;
 	/* Before the group empties, which would wake the watcher. */
-	if (p->watch)
+	if (p->watcher)
 		stop_watcher(p->setup[0]);
 	group_enter("");
 	for (i = 2; i >= 0; i--)
@@ -775,6 +808,8 @@ int main(int argc, char **argv)
 
 	if (argc == 4 && !strcmp(argv[1], "--watch"))
 		watch(argv[2], atoi(argv[3]));
+	if (argc == 3 && !strcmp(argv[1], "--idle"))
+		idle(atoi(argv[2]));
 	for (i = 1; i + 1 < argc; i += 2) {
 		if (!strcmp(argv[i], "--fs")) {
 			for (f = 3; f >= 0 && strcmp(argv[i + 1], names[f]); f--)
