@@ -28,7 +28,9 @@ MOVES = re.compile(r"^reader(\d+): (\d+) moves ")
 GROUPINGS = [("container", "containers"), ("cgroup1", "cgroup v1")]
 # Our lock classes, for the targets of the issue: none taken by fork and
 # exit in the root, none held 2 ms while a reader loops on the root.
-OURS = ("container_members", "TREE")
+# POPULATION is taken when a container gains its first task or loses its
+# last one (events): in the reader windows, on every move of the helper.
+OURS = ("container_members", "TREE", "POPULATION")
 HOLD_TARGET_US = 2000.0
 
 

@@ -72,7 +72,7 @@ for fs in none container; do
 done
 
 # The figures of lock_bench's tiny run with its default container classes.
-LOCK_CLASSES="container_members TREE css_set_lock tasklist_lock"
+LOCK_CLASSES="container_members TREE POPULATION css_set_lock tasklist_lock"
 lock_rows() {
 	for _c in $LOCK_CLASSES; do
 		echo "acq_per_fork.root.$_c:per_fork acq_per_fork.group.$_c:per_fork"

@@ -12,9 +12,9 @@
  * fresh group of a run is DIR/lock_bench.<pid>.
  *
  * --classes lists the lock classes to report, comma separated and spelled
- * as in /proc/lock_stat (default container_members,TREE,css_set_lock,
- * tasklist_lock for container, css_set_lock,cgroup_mutex,tasklist_lock
- * for cgroup1). The lines of a class and of its #N, /N, -W and -R
+ * as in /proc/lock_stat (default container_members,TREE,POPULATION,
+ * css_set_lock,tasklist_lock for container, and css_set_lock,
+ * cgroup_mutex,tasklist_lock for cgroup1). The lines of a class and of its #N, /N, -W and -R
  * variants add up (holdtime-max: the largest); a class never seen reads 0.
  *
  * Figures, one "pc-bench <name> <value> <unit>" line each:
@@ -1025,7 +1025,7 @@ int main(int argc, char **argv)
 {
 	static const char *const names[] = { "container", "cgroup1" };
 	static const char *const default_classes[] = {
-		"container_members,TREE,css_set_lock,tasklist_lock",
+		"container_members,TREE,POPULATION,css_set_lock,tasklist_lock",
 		"css_set_lock,cgroup_mutex,tasklist_lock",
 	};
 	const char *scale = "full", *class_list = NULL;
