@@ -317,14 +317,11 @@ static void idle(int ready)
  */
 static int start_watcher(const struct placement *p)
 {
-	const char *group = p->setup[0];
 	char path[PATH_MAX], fd[16], byte;
 	int ready[2];
 
 	if (p->watcher == WATCHER_EVENTS)
-		group_path(path, sizeof(path), group, events_file());
-	else
-		snprintf(path, sizeof(path), "--idle");
+		group_path(path, sizeof(path), p->setup[0], events_file());
 	if (pipe(ready))
 		fail("pipe");
 	snprintf(fd, sizeof(fd), "%d", ready[1]);
@@ -346,7 +343,7 @@ static int start_watcher(const struct placement *p)
 	close(ready[1]);
 	if (read(ready[0], &byte, 1) != 1) {
 		errno = 0;
-		fail("the watcher of %s did not start", path);
+		fail("the watcher of the %s placement did not start", p->name);
 	}
 	return ready[0];
 }

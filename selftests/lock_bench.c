@@ -14,8 +14,9 @@
  * --classes lists the lock classes to report, comma separated and spelled
  * as in /proc/lock_stat (default container_members,TREE,POPULATION,
  * css_set_lock,tasklist_lock for container, and css_set_lock,
- * cgroup_mutex,tasklist_lock for cgroup1). The lines of a class and of its #N, /N, -W and -R
- * variants add up (holdtime-max: the largest); a class never seen reads 0.
+ * cgroup_mutex,tasklist_lock for cgroup1). The lines of a class and of
+ * its #N, /N, -W and -R variants add up (holdtime-max: the largest); a
+ * class never seen reads 0.
  *
  * Figures, one "pc-bench <name> <value> <unit>" line each:
  *
